@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ClinicConfig(AppConfig):
+    name = "clinic"
+    verbose_name = "Clinic"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from clinic.roles import sync_roles
+
+        # Like contrib.auth's permissions: groups follow the code after every migrate.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="clinic.sync_roles")

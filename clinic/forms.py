@@ -1,0 +1,83 @@
+from django import forms
+from django.core import validators
+from django.core.exceptions import FieldDoesNotExist
+
+from clinic.models import Patient
+from clinic.ranges import RangeValidator
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RangeMessagesMixin:
+    """Give form fields the model's physical-range check, so the clinician reads one clear sentence.
+
+    Django's generic min/max and digit-count checks would otherwise speak first
+    ("Ensure that there are no more than 3 digits in total").
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            ranges = [v for v in model_field.validators if isinstance(v, RangeValidator)]
+            if not ranges:
+                continue
+            kept = [
+                v
+                for v in form_field.validators
+                if not isinstance(
+                    v, validators.MinValueValidator | validators.MaxValueValidator | validators.DecimalValidator
+                )
+            ]
+            if isinstance(form_field, forms.DecimalField):
+                kept.append(validators.DecimalValidator(None, form_field.decimal_places))
+            form_field.validators = ranges + kept
+            range_ = ranges[0]
+            attrs = form_field.widget.attrs
+            attrs.pop("max", None)
+            attrs.pop("min", None)
+            if range_.low_inclusive:
+                attrs["min"] = range_.low
+            if range_.high is not None:
+                attrs["max"] = range_.high
+
+
+class PatientForm(RangeMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "record_number",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "diagnosis",
+            "fitzpatrick_type",
+            "norwood_hamilton_stage",
+            "ludwig_stage",
+            "salt_score",
+            "photo_consent",
+            "photo_consent_date",
+            "research_consent",
+            "research_consent_date",
+            "notes",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "photo_consent_date": DateInput(),
+            "research_consent_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_record_number(self):
+        return self.cleaned_data["record_number"].strip().upper()

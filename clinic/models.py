@@ -1,0 +1,352 @@
+"""People, equipment and stock: patients, devices, needle cartridges, products and lots."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic import ranges
+
+record_number_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9./-]{0,31}$",
+    "Use letters, digits, dots, slashes or dashes (up to 32), starting with a letter or digit.",
+)
+
+
+class User(AbstractUser):
+    """A member of staff. What they may do comes from their role groups (clinic.roles)."""
+
+    class Meta:
+        db_table = "clinic_user"
+
+    def has_role(self, role):
+        if self.is_superuser:
+            return True
+        # Group names are cached per instance: templates and views ask several times a request.
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return role in self._role_names
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other / intersex"
+
+
+class Diagnosis(models.TextChoices):
+    ANDROGENETIC_ALOPECIA = "aga", "Androgenetic alopecia"
+    FEMALE_PATTERN = "fphl", "Female pattern hair loss"
+    ALOPECIA_AREATA = "aa", "Alopecia areata"
+    ALOPECIA_TOTALIS = "at", "Alopecia totalis"
+    ALOPECIA_UNIVERSALIS = "au", "Alopecia universalis"
+    TELOGEN_EFFLUVIUM = "te", "Telogen effluvium"
+    SCARRING_ALOPECIA = "scarring", "Scarring alopecia"
+    SCAR = "scar", "Scar (surgery or hair transplant)"
+    OTHER = "other", "Other"
+
+    @classmethod
+    def areata_family(cls):
+        return {cls.ALOPECIA_AREATA, cls.ALOPECIA_TOTALIS, cls.ALOPECIA_UNIVERSALIS}
+
+
+class FitzpatrickType(models.IntegerChoices):
+    I = 1, "I"  # noqa: E741 — the clinical name of the type
+    II = 2, "II"
+    III = 3, "III"
+    IV = 4, "IV"
+    V = 5, "V"
+    VI = 6, "VI"
+
+
+class NorwoodStage(models.TextChoices):
+    I = "I", "I"  # noqa: E741
+    II = "II", "II"
+    IIA = "IIa", "IIa"
+    III = "III", "III"
+    III_VERTEX = "III vertex", "III vertex"
+    IIIA = "IIIa", "IIIa"
+    IV = "IV", "IV"
+    IVA = "IVa", "IVa"
+    V = "V", "V"
+    VA = "Va", "Va"
+    VI = "VI", "VI"
+    VII = "VII", "VII"
+
+
+class LudwigStage(models.TextChoices):
+    I = "I", "I"  # noqa: E741
+    II = "II", "II"
+    III = "III", "III"
+
+
+class PatientQuerySet(models.QuerySet):
+    def search(self, text):
+        """Every word must match the record number, first or last name."""
+        for word in (text or "").split()[:5]:
+            self = self.filter(
+                Q(record_number__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+        return self
+
+    def with_session_summary(self):
+        return self.annotate(
+            session_count=Count("treatment_sessions", distinct=True),
+            last_session_at=Max("treatment_sessions__performed_at"),
+        )
+
+
+class Patient(models.Model):
+    record_number = models.CharField(
+        "clinic record number",
+        max_length=32,
+        unique=True,
+        validators=[record_number_validator],
+        help_text="The clinic's own identifier, e.g. P-00042. Stored in capitals.",
+        error_messages={"unique": "Another patient already has this record number."},
+    )
+    first_name = models.CharField("first name", max_length=100)
+    last_name = models.CharField("last name", max_length=100)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField("sex", max_length=10, choices=Sex.choices)
+    phone = models.CharField("phone", max_length=40, blank=True)
+    email = models.EmailField("email", blank=True)
+    fitzpatrick_type = models.PositiveSmallIntegerField(
+        "Fitzpatrick skin type", choices=FitzpatrickType.choices, null=True, blank=True
+    )
+    diagnosis = models.CharField("primary diagnosis", max_length=20, choices=Diagnosis.choices)
+    norwood_hamilton_stage = models.CharField(
+        "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
+    )
+    ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
+    salt_score = models.DecimalField(
+        "SALT score (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[ranges.SALT_SCORE.validator()],
+        help_text="Severity of Alopecia Tool, 0–100 % scalp hair loss. Alopecia areata only.",
+    )
+    photo_consent = models.BooleanField("photo consent", default=False)
+    photo_consent_date = models.DateField("photo consent date", null=True, blank=True)
+    research_consent = models.BooleanField("research consent", default=False)
+    research_consent_date = models.DateField("research consent date", null=True, blank=True)
+    notes = models.TextField("notes", blank=True)
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "record_number"]
+        constraints = [
+            ranges.SALT_SCORE.constraint("salt_score", name="patient_salt_score_range"),
+            models.CheckConstraint(
+                condition=Q(photo_consent=False) | Q(photo_consent_date__isnull=False),
+                name="patient_photo_consent_dated",
+                violation_error_message="Give the date on which photo consent was given.",
+            ),
+            models.CheckConstraint(
+                condition=Q(research_consent=False) | Q(research_consent_date__isnull=False),
+                name="patient_research_consent_dated",
+                violation_error_message="Give the date on which research consent was given.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_name} ({self.record_number})"
+
+    def save(self, *args, **kwargs):
+        self.record_number = self.record_number.strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("patient-detail", args=[self.pk])
+
+    def clean(self):
+        self.record_number = (self.record_number or "").strip().upper()
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = "The date of birth cannot be in the future."
+        elif self.date_of_birth and self.date_of_birth.year < 1900:
+            errors["date_of_birth"] = "Check the date of birth: it is before 1900."
+        for consent, field in (("photo_consent", "photo_consent_date"), ("research_consent", "research_consent_date")):
+            given_on = getattr(self, field)
+            if getattr(self, consent) and not given_on:
+                errors[field] = "Give the date on which consent was given."
+            elif given_on and given_on > today:
+                errors[field] = "A consent date cannot be in the future."
+            elif given_on and self.date_of_birth and given_on < self.date_of_birth:
+                errors[field] = "A consent date cannot be before the date of birth."
+        if self.salt_score is not None and self.diagnosis not in Diagnosis.areata_family():
+            errors["salt_score"] = "A SALT score applies to alopecia areata, totalis or universalis only."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day):
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class DeviceKind(models.TextChoices):
+    ROTARY_TATTOO = "rotary_tattoo", "Rotary tattoo machine (MMP)"
+    COIL_TATTOO = "coil_tattoo", "Coil tattoo machine (MMP)"
+    MICRONEEDLING_PEN = "microneedling_pen", "Microneedling pen"
+    DERMAROLLER = "dermaroller", "Dermaroller"
+    MICROINFUSION_STAMP = "microinfusion_stamp", "Microinfusion stamp"
+    SMP_MACHINE = "smp_machine", "SMP machine"
+    INJECTOR = "injector", "Syringe / mesotherapy injector"
+
+
+class Device(models.Model):
+    kind = models.CharField("kind", max_length=24, choices=DeviceKind.choices)
+    manufacturer = models.CharField("manufacturer", max_length=100)
+    model_name = models.CharField("model", max_length=100)
+    serial_number = models.CharField("serial number", max_length=100, blank=True)
+    active = models.BooleanField("in use", default=True, help_text="Retired devices stay on old sessions.")
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+
+    class Meta:
+        ordering = ["manufacturer", "model_name", "serial_number"]
+
+    def __str__(self):
+        serial = f" #{self.serial_number}" if self.serial_number else ""
+        return f"{self.manufacturer} {self.model_name}{serial}"
+
+
+class CartridgeConfiguration(models.TextChoices):
+    ROUND_LINER = "round_liner", "Round liner"
+    MAGNUM = "magnum", "Magnum"
+    ROUND_SHADER = "round_shader", "Round shader"
+    NANO = "nano", "Nano"
+    HOLLOW_ARRAY = "hollow_array", "Hollow microneedle array"
+    ROLLER = "roller", "Roller"
+    SYRINGE_NEEDLE = "syringe_needle", "Syringe needle"
+
+
+class NeedleCartridge(models.Model):
+    name = models.CharField("name", max_length=100, help_text="Manufacturer and reference, e.g. Cheyenne Safety 27 RM.")
+    configuration = models.CharField("configuration", max_length=20, choices=CartridgeConfiguration.choices)
+    needle_count = models.PositiveSmallIntegerField(
+        "needle count", null=True, blank=True, validators=[ranges.NEEDLE_COUNT.validator()]
+    )
+    needle_diameter_mm = models.DecimalField(
+        "needle diameter (mm)",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_DIAMETER_MM.validator()],
+    )
+    needle_length_mm = models.DecimalField(
+        "needle length (mm)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_LENGTH_MM.validator()],
+    )
+    gauge = models.PositiveSmallIntegerField(
+        "gauge (G)", null=True, blank=True, validators=[ranges.NEEDLE_GAUGE.validator()], help_text="Where used."
+    )
+    active = models.BooleanField("in use", default=True)
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            ranges.NEEDLE_COUNT.constraint("needle_count", name="cartridge_needle_count_range"),
+            ranges.NEEDLE_DIAMETER_MM.constraint("needle_diameter_mm", name="cartridge_needle_diameter_range"),
+            ranges.NEEDLE_LENGTH_MM.constraint("needle_length_mm", name="cartridge_needle_length_range"),
+            ranges.NEEDLE_GAUGE.constraint("gauge", name="cartridge_gauge_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def geometry(self):
+        parts = []
+        if self.needle_count:
+            parts.append(f"{self.needle_count} × ")
+        if self.needle_diameter_mm is not None:
+            parts.append(f"⌀{self.needle_diameter_mm} mm")
+        if self.needle_length_mm is not None:
+            parts.append(f", {self.needle_length_mm} mm long")
+        return "".join(parts)
+
+
+class ProductKind(models.TextChoices):
+    DRUG = "drug", "Drug"
+    SERUM = "serum", "Serum"
+    PIGMENT = "pigment", "Pigment"
+
+
+class ConcentrationUnit(models.TextChoices):
+    PERCENT = "%", "% (w/v)"
+    MG_PER_ML = "mg/mL", "mg/mL"
+    UNITS_PER_ML = "U/mL", "U/mL"
+    IU = "IU", "IU"
+
+
+class Product(models.Model):
+    name = models.CharField("name", max_length=120)
+    kind = models.CharField("kind", max_length=10, choices=ProductKind.choices)
+    active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
+    default_concentration = models.DecimalField(
+        "default concentration",
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[ranges.CONCENTRATION.validator()],
+    )
+    default_concentration_unit = models.CharField(
+        "default concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
+    )
+    active = models.BooleanField("in use", default=True)
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            ranges.CONCENTRATION.constraint("default_concentration", name="product_default_concentration_positive"),
+            models.CheckConstraint(
+                condition=Q(default_concentration__isnull=True) | ~Q(default_concentration_unit=""),
+                name="product_default_concentration_has_unit",
+                violation_error_message="Give the unit of the default concentration.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Lot(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots", verbose_name="product")
+    number = models.CharField("lot number", max_length=60)
+    expiry_date = models.DateField("expiry date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["product__name", "expiry_date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "number"],
+                name="lot_unique_per_product",
+                violation_error_message="This product already has a lot with this number.",
+            )
+        ]
+
+    def __str__(self):
+        expiry = f", exp. {self.expiry_date:%Y-%m-%d}" if self.expiry_date else ""
+        return f"{self.product.name} lot {self.number}{expiry}"

@@ -1,0 +1,85 @@
+"""Physical ranges that a value must respect, declared once.
+
+Each range gives the field validators (so forms show a clear message next to the
+field) and the database CheckConstraint (so no other path — admin, shell, import —
+can store nonsense). Empty stays allowed: unknown is empty, never zero.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class RangeValidator:
+    def __init__(self, low, high, message, low_inclusive=True):
+        self.low = low
+        self.high = high
+        self.message = message
+        self.low_inclusive = low_inclusive
+
+    def __call__(self, value):
+        if value is None:
+            return
+        too_low = value < self.low if self.low_inclusive else value <= self.low
+        too_high = self.high is not None and value > self.high
+        if too_low or too_high:
+            raise ValidationError(self.message, code="out_of_range", params={"value": value})
+
+    def __eq__(self, other):
+        return isinstance(other, RangeValidator) and (
+            self.low,
+            self.high,
+            self.message,
+            self.low_inclusive,
+        ) == (other.low, other.high, other.message, other.low_inclusive)
+
+
+@dataclass(frozen=True)
+class PhysicalRange:
+    label: str
+    low: Decimal | int
+    high: Decimal | int | None
+    unit: str = ""
+    low_inclusive: bool = True
+
+    @property
+    def message(self):
+        unit = f" {self.unit}" if self.unit else ""
+        if self.high is None:
+            bound = "greater than" if not self.low_inclusive else "at least"
+            return f"{self.label} must be {bound} {self.low}{unit}."
+        if not self.low_inclusive:
+            return f"{self.label} must be greater than {self.low} and at most {self.high}{unit}."
+        return f"{self.label} must be between {self.low} and {self.high}{unit}."
+
+    def validator(self):
+        return RangeValidator(self.low, self.high, self.message, self.low_inclusive)
+
+    def constraint(self, field, *, name):
+        lower = f"{field}__gte" if self.low_inclusive else f"{field}__gt"
+        within = models.Q(**{lower: self.low})
+        if self.high is not None:
+            within &= models.Q(**{f"{field}__lte": self.high})
+        return models.CheckConstraint(
+            condition=models.Q(**{f"{field}__isnull": True}) | within,
+            name=name,
+            violation_error_message=self.message,
+        )
+
+
+NEEDLE_DEPTH_MM = PhysicalRange("Needle depth", Decimal("0.1"), Decimal("3.0"), "mm")
+FREQUENCY_HZ = PhysicalRange("Frequency", 1, 200, "Hz")
+NEEDLE_COUNT = PhysicalRange("Needle count", 1, 100)
+NEEDLE_DIAMETER_MM = PhysicalRange("Needle diameter", Decimal("0.1"), Decimal("1.0"), "mm")
+NEEDLE_LENGTH_MM = PhysicalRange("Needle length", Decimal("0"), Decimal("10"), "mm", low_inclusive=False)
+PAIN_SCORE = PhysicalRange("Pain score", 0, 10)
+CONCENTRATION = PhysicalRange("Concentration", Decimal("0"), None, low_inclusive=False)
+VOLUME_ML = PhysicalRange("Volume", Decimal("0"), Decimal("20"), "mL")
+PASSES = PhysicalRange("Passes", 1, 50)
+TREATED_AREA_CM2 = PhysicalRange("Treated area", Decimal("0"), Decimal("1000"), "cm²", low_inclusive=False)
+SALT_SCORE = PhysicalRange("SALT score", Decimal("0"), Decimal("100"), "%")
+NEEDLE_GAUGE = PhysicalRange("Needle gauge", 10, 40, "G")

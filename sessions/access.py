@@ -1,0 +1,14 @@
+from django.shortcuts import get_object_or_404
+
+from clinic.access import require_clinician
+from sessions.models import SessionPhoto, TreatmentSession
+
+
+def get_session_for(user, pk):
+    require_clinician(user)
+    return get_object_or_404(TreatmentSession.objects.with_details(), pk=pk)
+
+
+def get_photo_for(user, pk):
+    require_clinician(user)
+    return get_object_or_404(SessionPhoto.objects.select_related("session"), pk=pk)

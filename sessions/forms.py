@@ -1,0 +1,160 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.forms import DateInput, RangeMessagesMixin
+from clinic.models import Device, Lot, NeedleCartridge, Product
+from sessions.models import (
+    BlendComponent,
+    ImmediateAdverseEvent,
+    PhotoPhase,
+    PhotoView,
+    ScalpZone,
+    TreatmentSession,
+)
+from sessions.photos import prepare_photo
+from sessions.services import NewPhoto
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _in_use_or_current(queryset, current_id):
+    """Retired equipment is not offered for new sessions, but stays selectable where already used."""
+    return queryset.filter(Q(active=True) | Q(pk=current_id))
+
+
+class SessionForm(RangeMessagesMixin, forms.ModelForm):
+    treated_zones = forms.MultipleChoiceField(
+        label="Treated scalp zones", choices=ScalpZone.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    adverse_events = forms.MultipleChoiceField(
+        label="Immediate adverse events",
+        choices=ImmediateAdverseEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick “None” or the adverse events that occurred."},
+    )
+    confirm_warnings = forms.BooleanField(
+        label="I have checked the warnings above and want to save this session anyway.", required=False
+    )
+
+    class Meta:
+        model = TreatmentSession
+        fields = [
+            "performed_at",
+            "technique",
+            "device",
+            "cartridge",
+            "cartridge_lot",
+            "cartridge_expiry",
+            "needle_depth_mm",
+            "frequency_hz",
+            "passes",
+            "treated_zones",
+            "treated_area_cm2",
+            "anaesthesia",
+            "pain_score",
+            "endpoint",
+            "adverse_events",
+            "adverse_event_notes",
+            "notes",
+        ]
+        widgets = {
+            "performed_at": DateTimeInput(),
+            "cartridge_expiry": DateInput(),
+            "adverse_event_notes": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["performed_at"].widget.attrs["max"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["device"].queryset = _in_use_or_current(Device.objects.all(), self.instance.device_id)
+        self.fields["cartridge"].queryset = _in_use_or_current(
+            NeedleCartridge.objects.all(), self.instance.cartridge_id
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        events = cleaned.get("adverse_events") or []
+        if ImmediateAdverseEvent.OTHER in events and not (cleaned.get("adverse_event_notes") or "").strip():
+            self.add_error("adverse_event_notes", "Describe the “other” adverse event.")
+        return cleaned
+
+
+class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = BlendComponent
+        fields = ["product", "lot", "concentration", "concentration_unit", "volume_ml"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = _in_use_or_current(Product.objects.all(), self.instance.product_id)
+        self.fields["lot"].queryset = Lot.objects.select_related("product")
+
+
+class BaseBlendFormSet(forms.BaseInlineFormSet):
+    def kept_and_removed(self):
+        """The components to store (new, edited or untouched) and the stored ones to remove."""
+        kept, removed = [], []
+        for form in self.forms:
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk:
+                    removed.append(form.instance)
+            elif form.instance.pk or form.has_changed():
+                kept.append(form.instance)
+        return kept, removed
+
+
+BlendFormSet = forms.inlineformset_factory(
+    TreatmentSession,
+    BlendComponent,
+    form=BlendComponentForm,
+    formset=BaseBlendFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+class PhotoForm(forms.Form):
+    phase = forms.ChoiceField(choices=PhotoPhase.choices)
+    view = forms.ChoiceField(label="Standard view", choices=PhotoView.choices)
+    image = forms.FileField(
+        label="Photo (JPEG or PNG)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def has_changed(self):
+        # A row without a file is an unused row, whatever its phase and view say.
+        return bool(self.files.get(self.add_prefix("image")))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("image")
+        if upload:
+            try:
+                cleaned["prepared"] = prepare_photo(upload)
+            except forms.ValidationError as error:
+                self.add_error("image", error)
+        return cleaned
+
+
+class BasePhotoFormSet(forms.BaseFormSet):
+    def new_photos(self):
+        return [
+            NewPhoto(
+                prepared=form.cleaned_data["prepared"], phase=form.cleaned_data["phase"], view=form.cleaned_data["view"]
+            )
+            for form in self.forms
+            if form.has_changed()
+        ]
+
+
+PhotoFormSet = forms.formset_factory(PhotoForm, formset=BasePhotoFormSet, extra=1, max_num=30, validate_max=True)

@@ -1,0 +1,296 @@
+"""What happened in the chair: treatment sessions, their drug blend and their photos."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic import ranges
+from clinic.models import ConcentrationUnit, Device, Lot, NeedleCartridge, Patient, Product
+
+# A clock a few minutes fast on a tablet must not block a clinician logging a session just done.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class Technique(models.TextChoices):
+    MMP = "mmp", "MMP® (microinfusion of drugs into the skin)"
+    MICRONEEDLING = "microneedling", "Microneedling"
+    MICROINFUSION_STAMPING = "microinfusion_stamping", "Microinfusion stamping"
+    SMP = "smp", "Scalp micropigmentation (SMP)"
+    MESOTHERAPY = "mesotherapy", "Mesotherapy"
+    MICROGRAFTS = "micrografts", "Autologous micrografts"
+    OTHER = "other", "Other"
+
+
+class ScalpZone(models.TextChoices):
+    FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
+    FRONTAL = "frontal", "Frontal"
+    MID_SCALP = "mid_scalp", "Mid-scalp"
+    VERTEX = "vertex", "Vertex / crown"
+    LEFT_TEMPORAL = "left_temporal", "Left temporal"
+    RIGHT_TEMPORAL = "right_temporal", "Right temporal"
+    PARIETAL = "parietal", "Parietal"
+    OCCIPITAL = "occipital", "Occipital"
+    SCAR = "scar", "Scar area"
+
+
+class Anaesthesia(models.TextChoices):
+    NONE = "none", "None"
+    TOPICAL = "topical", "Topical"
+    VIBRATION = "vibration", "Vibration"
+    PINCH = "pinch", "Pinch technique"
+    LOCAL_INJECTION = "local_injection", "Local injection"
+
+
+class Endpoint(models.TextChoices):
+    NONE = "none", "None reached"
+    ERYTHEMA = "erythema", "Erythema"
+    PINPOINT_BLEEDING = "pinpoint_bleeding", "Pinpoint bleeding"
+    BLOODY_DEW = "bloody_dew", "“Bloody dew”"
+
+
+class ImmediateAdverseEvent(models.TextChoices):
+    NONE = "none", "None"
+    EXCESSIVE_BLEEDING = "excessive_bleeding", "Bleeding beyond the endpoint"
+    HAEMATOMA = "haematoma", "Haematoma"
+    VASOVAGAL = "vasovagal", "Vasovagal reaction / fainting"
+    SEVERE_PAIN = "severe_pain", "Pain that stopped the session"
+    ALLERGIC_REACTION = "allergic_reaction", "Allergic reaction"
+    OEDEMA = "oedema", "Oedema"
+    OTHER = "other", "Other (describe in the notes)"
+
+
+def _validate_codes(values, choices, label):
+    if not isinstance(values, list) or any(value not in choices.values for value in values):
+        raise ValidationError(f"Unknown {label}: choose from the list.", code="invalid_choice")
+
+
+def validate_zones(values):
+    _validate_codes(values, ScalpZone, "scalp zone")
+
+
+def validate_adverse_events(values):
+    _validate_codes(values, ImmediateAdverseEvent, "adverse event")
+    if ImmediateAdverseEvent.NONE in values and len(values) > 1:
+        raise ValidationError("“None” cannot be combined with an adverse event.", code="none_and_event")
+
+
+class TreatmentSessionQuerySet(models.QuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+    def newest_first(self):
+        return self.order_by("-performed_at", "-pk")
+
+    def with_details(self):
+        return self.select_related("patient", "clinician", "device", "cartridge").prefetch_related(
+            Prefetch("blend_components", queryset=BlendComponent.objects.select_related("product", "lot")),
+            Prefetch("photos", queryset=SessionPhoto.objects.order_by("-phase", "view", "taken_at")),
+        )
+
+
+class TreatmentSession(models.Model):
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name="patient"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_sessions", verbose_name="clinician"
+    )
+    performed_at = models.DateTimeField("performed at")
+    technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name="device"
+    )
+    cartridge = models.ForeignKey(
+        NeedleCartridge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name="needle cartridge",
+    )
+    cartridge_lot = models.CharField("cartridge lot number", max_length=60, blank=True)
+    cartridge_expiry = models.DateField("cartridge expiry date", null=True, blank=True)
+    needle_depth_mm = models.DecimalField(
+        "needle depth (mm)",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
+    )
+    frequency_hz = models.PositiveSmallIntegerField(
+        "frequency (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
+    )
+    passes = models.PositiveSmallIntegerField("passes", null=True, blank=True, validators=[ranges.PASSES.validator()])
+    treated_zones = models.JSONField("treated scalp zones", default=list, blank=True, validators=[validate_zones])
+    treated_area_cm2 = models.DecimalField(
+        "treated area (cm²)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[ranges.TREATED_AREA_CM2.validator()],
+    )
+    anaesthesia = models.CharField("anaesthesia", max_length=16, choices=Anaesthesia.choices, blank=True)
+    pain_score = models.PositiveSmallIntegerField(
+        "pain score (0–10)", null=True, blank=True, validators=[ranges.PAIN_SCORE.validator()]
+    )
+    endpoint = models.CharField("endpoint reached", max_length=20, choices=Endpoint.choices, blank=True)
+    adverse_events = models.JSONField(
+        "immediate adverse events", default=list, blank=True, validators=[validate_adverse_events]
+    )
+    adverse_event_notes = models.TextField("adverse event details", blank=True)
+    notes = models.TextField("notes", blank=True)
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatmentSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "performed_at"], name="session_patient_performed")]
+        constraints = [
+            ranges.NEEDLE_DEPTH_MM.constraint("needle_depth_mm", name="session_needle_depth_range"),
+            ranges.FREQUENCY_HZ.constraint("frequency_hz", name="session_frequency_range"),
+            ranges.PASSES.constraint("passes", name="session_passes_range"),
+            ranges.TREATED_AREA_CM2.constraint("treated_area_cm2", name="session_treated_area_range"),
+            ranges.PAIN_SCORE.constraint("pain_score", name="session_pain_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_technique_display()} on {timezone.localtime(self.performed_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("session-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.performed_at:
+            if self.performed_at > timezone.now() + FUTURE_TOLERANCE:
+                errors["performed_at"] = "A session cannot be logged in the future."
+            elif self.patient_id and timezone.localtime(self.performed_at).date() < self.patient.date_of_birth:
+                errors["performed_at"] = "A session cannot be before the patient's date of birth."
+        if self.cartridge_expiry and not self.cartridge_id:
+            errors["cartridge_expiry"] = "Choose the cartridge this expiry date belongs to."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def performed_on(self):
+        return timezone.localtime(self.performed_at).date()
+
+    def zone_labels(self):
+        return [ScalpZone(code).label for code in self.treated_zones if code in ScalpZone.values]
+
+    @property
+    def has_adverse_event(self):
+        return any(code != ImmediateAdverseEvent.NONE for code in self.adverse_events)
+
+    def adverse_event_labels(self):
+        return [
+            ImmediateAdverseEvent(code).label for code in self.adverse_events if code in ImmediateAdverseEvent.values
+        ]
+
+
+class BlendComponent(models.Model):
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="blend_components", verbose_name="session"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name="product")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lot")
+    concentration = models.DecimalField(
+        "concentration",
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[ranges.CONCENTRATION.validator()],
+    )
+    concentration_unit = models.CharField(
+        "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
+    )
+    volume_ml = models.DecimalField(
+        "volume (mL)", max_digits=4, decimal_places=2, null=True, blank=True, validators=[ranges.VOLUME_ML.validator()]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            ranges.CONCENTRATION.constraint("concentration", name="blend_concentration_positive"),
+            ranges.VOLUME_ML.constraint("volume_ml", name="blend_volume_range"),
+            models.CheckConstraint(
+                condition=Q(concentration__isnull=True) | ~Q(concentration_unit=""),
+                name="blend_concentration_has_unit",
+                violation_error_message="Give the unit of the concentration.",
+            ),
+        ]
+
+    def __str__(self):
+        return " ".join(part for part in (self.product.name, self.strength) if part)
+
+    def clean(self):
+        if self.lot_id and self.product_id and self.lot.product_id != self.product_id:
+            raise ValidationError({"lot": f"This lot belongs to {self.lot.product.name}, not to the chosen product."})
+        if self.concentration is not None and not self.concentration_unit:
+            raise ValidationError({"concentration_unit": "Give the unit of the concentration."})
+
+    @property
+    def strength(self):
+        if self.concentration is None:
+            return ""
+        return f"{self.concentration.normalize():f} {self.concentration_unit}"
+
+
+class PhotoPhase(models.TextChoices):
+    BEFORE = "before", "Before"
+    AFTER = "after", "After"
+
+
+class PhotoView(models.TextChoices):
+    FRONTAL = "frontal", "Frontal"
+    VERTEX = "vertex", "Vertex"
+    TOP = "top", "Top"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    OCCIPITAL = "occipital", "Occipital"
+    CLOSE_UP = "close_up", "Close-up / trichoscopy"
+
+
+def photo_path(instance, filename):
+    # The stored name says nothing about the patient: a random UUID and the re-encoded format.
+    return f"photos/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class SessionPhoto(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="photos", verbose_name="session"
+    )
+    phase = models.CharField("phase", max_length=6, choices=PhotoPhase.choices)
+    view = models.CharField("standard view", max_length=10, choices=PhotoView.choices)
+    image = models.FileField("image", upload_to=photo_path)
+    thumbnail = models.FileField("thumbnail", upload_to=photo_path)
+    content_type = models.CharField(max_length=20, editable=False)
+    width = models.PositiveIntegerField("width (px)", editable=False)
+    height = models.PositiveIntegerField("height (px)", editable=False)
+    taken_at = models.DateTimeField("taken at")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="uploaded by"
+    )
+    uploaded_at = models.DateTimeField("uploaded at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "-phase", "view"]  # "before" sorts after "after"; before comes first
+
+    def __str__(self):
+        return f"{self.get_phase_display()} – {self.get_view_display()}"
+
+    def get_absolute_url(self):
+        return reverse("photo-file", args=[self.pk])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sessions import views
+
+urlpatterns = [
+    path("patients/<int:patient_pk>/sessions/new/", views.log_session, name="session-log"),
+    path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/edit/", views.edit_session, name="session-edit"),
+    path("photos/<uuid:pk>/", views.photo_file, name="photo-file"),
+    path("photos/<uuid:pk>/thumbnail/", views.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
+]

@@ -1,0 +1,63 @@
+import pytest
+from django.test import Client
+
+from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_private_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def clinician(db):
+    return UserFactory(username="dr.clinician", roles=[CLINICIAN])
+
+
+@pytest.fixture
+def curator(db):
+    return UserFactory(username="curator", roles=[CURATOR])
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(username="researcher", roles=[RESEARCHER])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but holds no role."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def clinician_client(client_for, clinician):
+    return client_for(clinician)
+
+
+# Who must be kept away from patient data: (fixture name, expected status). None is anonymous.
+REFUSED = [("curator", 403), ("researcher", 403), ("outsider", 403)]
+
+
+@pytest.fixture(params=[name for name, _ in REFUSED])
+def refused_client(request, client_for):
+    """A signed-in user without the clinician role (curator, researcher, no role)."""
+    return client_for(request.getfixturevalue(request.param))

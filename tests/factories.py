@@ -1,0 +1,126 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from clinic.models import (
+    CartridgeConfiguration,
+    ConcentrationUnit,
+    Device,
+    DeviceKind,
+    Diagnosis,
+    Lot,
+    NeedleCartridge,
+    Patient,
+    Product,
+    ProductKind,
+    Sex,
+    User,
+)
+from sessions.models import BlendComponent, Technique, TreatmentSession
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
+        self.save()
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    record_number = factory.Sequence(lambda n: f"P-{n:05d}")
+    first_name = "Ada"
+    last_name = factory.Sequence(lambda n: f"Testperson{n}")
+    date_of_birth = date(1980, 5, 17)
+    sex = Sex.FEMALE
+    diagnosis = Diagnosis.FEMALE_PATTERN
+    photo_consent = True
+    photo_consent_date = date(2025, 1, 10)
+    research_consent = True
+    research_consent_date = date(2025, 1, 10)
+
+
+class DeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    kind = DeviceKind.ROTARY_TATTOO
+    manufacturer = "Cheyenne"
+    model_name = "Hawk Pen"
+    serial_number = factory.Sequence(lambda n: f"SN{n}")
+
+
+class CartridgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedleCartridge
+
+    name = factory.Sequence(lambda n: f"27 RM magnum {n}")
+    configuration = CartridgeConfiguration.MAGNUM
+    needle_count = 27
+    needle_diameter_mm = Decimal("0.30")
+    needle_length_mm = Decimal("5.50")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Minoxidil 0.5 % #{n}")
+    kind = ProductKind.DRUG
+    active_ingredient = "minoxidil"
+    default_concentration = Decimal("0.5")
+    default_concentration_unit = ConcentrationUnit.PERCENT
+
+
+class LotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lot
+
+    product = factory.SubFactory(ProductFactory)
+    number = factory.Sequence(lambda n: f"L{n:04d}")
+    expiry_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatmentSession
+
+    patient = factory.SubFactory(PatientFactory)
+    clinician = factory.SubFactory(UserFactory, roles=["clinician"])
+    performed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    technique = Technique.MMP
+    device = factory.SubFactory(DeviceFactory)
+    cartridge = factory.SubFactory(CartridgeFactory)
+    needle_depth_mm = Decimal("1.00")
+    frequency_hz = 120
+    passes = 2
+    treated_zones = ["vertex"]
+    pain_score = 3
+    adverse_events = ["none"]
+
+
+class BlendComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BlendComponent
+
+    session = factory.SubFactory(SessionFactory)
+    lot = factory.SubFactory(LotFactory)
+    product = factory.SelfAttribute("lot.product")
+    concentration = Decimal("0.5")
+    concentration_unit = ConcentrationUnit.PERCENT
+    volume_ml = Decimal("2.0")

@@ -1,0 +1,32 @@
+"""Real image bytes for upload tests, made with Pillow."""
+
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def jpeg_bytes(width=64, height=48, *, colour=(180, 120, 90), gps=False, orientation=None):
+    image = Image.new("RGB", (width, height), colour)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    if orientation:
+        exif[ORIENTATION] = orientation
+    if gps:
+        exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)}
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", exif=exif, quality=85)
+    return buffer.getvalue()
+
+
+def png_bytes(width=40, height=30):
+    buffer = BytesIO()
+    Image.new("RGBA", (width, height), (10, 200, 30, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(content, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
