@@ -280,9 +280,9 @@ class NeedleCartridge(models.Model):
         if self.needle_count:
             parts.append(f"{self.needle_count} × ")
         if self.needle_diameter_mm is not None:
-            parts.append(f"⌀{self.needle_diameter_mm} mm")
+            parts.append(f"⌀{self.needle_diameter_mm.normalize():f} mm")
         if self.needle_length_mm is not None:
-            parts.append(f", {self.needle_length_mm} mm long")
+            parts.append(f", {self.needle_length_mm.normalize():f} mm long")
         return "".join(parts)
 
 

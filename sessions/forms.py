@@ -118,6 +118,7 @@ BlendFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=20,
+    absolute_max=20,
     validate_max=True,
 )
 
@@ -157,4 +158,6 @@ class BasePhotoFormSet(forms.BaseFormSet):
         ]
 
 
-PhotoFormSet = forms.formset_factory(PhotoForm, formset=BasePhotoFormSet, extra=1, max_num=30, validate_max=True)
+PhotoFormSet = forms.formset_factory(
+    PhotoForm, formset=BasePhotoFormSet, extra=1, max_num=30, absolute_max=30, validate_max=True
+)

@@ -1,5 +1,6 @@
 """Turning an uploaded clinical photo into what we store: checked, upright, stripped, re-encoded."""
 
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -33,20 +34,20 @@ def prepare_photo(upload):
         raise ValidationError(f"This photo is larger than {limit} MB. Export it at a lower size.", code="too_large")
     upload.seek(0)
     try:
-        with Image.open(upload, formats=list(ALLOWED_FORMATS)) as original:
-            # Image.open reads only the header, so the pixel cap is checked before any decoding.
-            width, height = original.size
-            if width * height > settings.MAX_PHOTO_PIXELS:
-                megapixels = settings.MAX_PHOTO_PIXELS // 1_000_000
-                raise ValidationError(
-                    f"This photo has more than {megapixels} megapixels ({width} × {height}).", code="too_many_pixels"
-                )
-            image_format = original.format
-            original.load()
-            upright = ImageOps.exif_transpose(original)
+        with warnings.catch_warnings():
+            # Our own pixel cap, well below Pillow's bomb threshold, decides; Pillow's warning adds nothing.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=list(ALLOWED_FORMATS)) as original:
+                # Image.open reads only the header, so the pixel cap is checked before any decoding.
+                _check_pixels(*original.size)
+                image_format = original.format
+                original.load()
+                upright = ImageOps.exif_transpose(original)
     except UnidentifiedImageError:
         raise ValidationError("This file is not a JPEG or PNG photo.", code="not_an_image") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        _check_pixels(None, None)
+    except (OSError, SyntaxError, ValueError):
         raise ValidationError("This photo is damaged or incomplete; take or export it again.", code="damaged") from None
 
     content_type, extension = ALLOWED_FORMATS[image_format]
@@ -59,6 +60,15 @@ def prepare_photo(upload):
         width=upright.width,
         height=upright.height,
     )
+
+
+def _check_pixels(width, height):
+    """Refuse a photo larger than MAX_PHOTO_PIXELS; unknown dimensions mean Pillow already found it far too big."""
+    if width is not None and width * height <= settings.MAX_PHOTO_PIXELS:
+        return
+    megapixels = settings.MAX_PHOTO_PIXELS // 1_000_000
+    size = f" ({width} × {height})" if width is not None else ""
+    raise ValidationError(f"This photo has more than {megapixels} megapixels{size}.", code="too_many_pixels")
 
 
 def _encode(image, image_format):

@@ -1,3 +1,4 @@
+import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,10 +7,9 @@ from clinic.demo import create_demo_data
 
 
 def positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise ValueError
-    return value
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,52 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from clinic.demo import DEMO_NOTE
+from clinic.models import Device, Patient, Product
+from sessions.models import BlendComponent, TreatmentSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_adds_the_requested_patients_and_sessions_all_flagged_as_demo():
+    call_command("demo_data", patients=12, sessions_per_patient=3, seed=7, stdout=StringIO())
+
+    assert Patient.objects.count() == 12
+    assert TreatmentSession.objects.count() == 36
+    assert not Patient.objects.filter(is_demo=False).exists()
+    assert not TreatmentSession.objects.filter(is_demo=False).exists()
+    assert not Device.objects.filter(is_demo=False).exists()
+    assert not Product.objects.filter(is_demo=False).exists()
+    assert set(Patient.objects.values_list("notes", flat=True)) == {DEMO_NOTE}
+
+
+def test_every_generated_record_passes_the_same_validation_as_a_clinicians_entry():
+    call_command("demo_data", patients=20, sessions_per_patient=4, seed=3, stdout=StringIO())
+
+    for patient in Patient.objects.all():
+        patient.full_clean()
+    for session in TreatmentSession.objects.select_related("patient"):
+        session.full_clean()
+        assert session.performed_at.date() >= session.patient.date_of_birth
+    for component in BlendComponent.objects.select_related("lot", "product"):
+        component.full_clean()
+
+
+def test_the_same_seed_gives_the_same_data_and_a_second_run_adds_more():
+    call_command("demo_data", patients=5, sessions_per_patient=2, seed=11, stdout=StringIO())
+    first = list(Patient.objects.order_by("pk").values_list("first_name", "date_of_birth", "diagnosis"))
+    call_command("demo_data", patients=5, sessions_per_patient=2, seed=11, stdout=StringIO())
+
+    second = list(Patient.objects.order_by("pk").values_list("first_name", "date_of_birth", "diagnosis"))[5:]
+    assert first == second
+    assert Patient.objects.count() == 10
+    assert len(set(Patient.objects.values_list("record_number", flat=True))) == 10
+
+
+def test_it_refuses_nonsense_counts():
+    with pytest.raises(CommandError, match="expected a whole number of at least 1, not '0'"):
+        call_command("demo_data", "--patients", "0")
+    with pytest.raises(CommandError, match="expected a whole number of at least 1, not 'ten'"):
+        call_command("demo_data", "--sessions-per-patient", "ten")

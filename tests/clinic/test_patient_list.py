@@ -1,0 +1,83 @@
+from django.urls import reverse
+
+from tests.factories import PatientFactory, SessionFactory
+
+URL = reverse("patient-list")
+
+
+def test_it_lists_patients_with_their_session_count(clinician_client):
+    patient = PatientFactory(first_name="Ada", last_name="Lovelace", record_number="P-1815")
+    SessionFactory.create_batch(2, patient=patient)
+
+    body = clinician_client.get(URL).content.decode()
+
+    assert "P-1815" in body
+    assert "Lovelace, Ada" in body
+    assert '<td class="text-end">2</td>' in body
+
+
+def test_it_finds_a_patient_by_record_number_or_name(clinician_client):
+    PatientFactory(first_name="Ada", last_name="Lovelace", record_number="P-1815")
+    PatientFactory(first_name="Grace", last_name="Hopper", record_number="P-1906")
+
+    by_record = clinician_client.get(URL, {"q": "1906"}).content.decode()
+    by_name = clinician_client.get(URL, {"q": "lovelace"}).content.decode()
+    by_both_words = clinician_client.get(URL, {"q": "ada lovelace"}).content.decode()
+
+    assert "Hopper" in by_record and "Lovelace" not in by_record
+    assert "Lovelace" in by_name and "Hopper" not in by_name
+    assert "Lovelace" in by_both_words and "Hopper" not in by_both_words
+
+
+def test_it_says_when_nothing_matches(clinician_client):
+    PatientFactory(last_name="Lovelace")
+
+    body = clinician_client.get(URL, {"q": "nobody"}).content.decode()
+
+    assert "No patient matches “nobody”" in body
+
+
+def test_it_escapes_the_search_text(clinician_client):
+    body = clinician_client.get(URL, {"q": "<script>alert(1)</script>"}).content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_it_pages_through_25_patients_at_a_time(clinician_client):
+    PatientFactory.create_batch(30)
+
+    first = clinician_client.get(URL)
+    second = clinician_client.get(URL, {"page": 2})
+
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 5
+    assert "Page 1 of 2 (30)" in first.content.decode()
+
+
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_page(clinician_client):
+    PatientFactory.create_batch(3)
+
+    assert clinician_client.get(URL, {"page": "999"}).status_code == 200
+    assert clinician_client.get(URL, {"page": "abc"}).status_code == 200
+
+
+def test_the_search_keeps_working_across_pages(clinician_client):
+    PatientFactory.create_batch(30, last_name="Smith")
+
+    body = clinician_client.get(URL, {"q": "Smith"}).content.decode()
+
+    assert "q=Smith&amp;page=2" in body
+
+
+def test_it_runs_the_same_number_of_queries_for_10_or_50_patients(clinician_client, django_assert_num_queries):
+    for patient in PatientFactory.create_batch(10):
+        SessionFactory(patient=patient)
+    clinician_client.get(URL)  # warm the session and user caches
+    with django_assert_num_queries(5) as ten:
+        clinician_client.get(URL)
+
+    for patient in PatientFactory.create_batch(40):
+        SessionFactory(patient=patient)
+    with django_assert_num_queries(len(ten.captured_queries)):
+        clinician_client.get(URL)

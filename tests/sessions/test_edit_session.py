@@ -1,0 +1,108 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import BlendComponent
+from tests.factories import BlendComponentFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(session, **changes):
+    components = list(session.blend_components.order_by("pk"))
+    data = {
+        "performed_at": timezone.localtime(session.performed_at).strftime("%Y-%m-%dT%H:%M"),
+        "technique": session.technique,
+        "device": session.device_id or "",
+        "cartridge": session.cartridge_id or "",
+        "needle_depth_mm": str(session.needle_depth_mm),
+        "frequency_hz": str(session.frequency_hz),
+        "passes": str(session.passes),
+        "treated_zones": session.treated_zones,
+        "pain_score": str(session.pain_score),
+        "adverse_events": session.adverse_events,
+        "blend-TOTAL_FORMS": str(len(components)),
+        "blend-INITIAL_FORMS": str(len(components)),
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    for i, component in enumerate(components):
+        data |= {
+            f"blend-{i}-id": component.pk,
+            f"blend-{i}-session": session.pk,
+            f"blend-{i}-product": component.product_id,
+            f"blend-{i}-lot": component.lot_id or "",
+            f"blend-{i}-concentration": str(component.concentration),
+            f"blend-{i}-concentration_unit": component.concentration_unit,
+            f"blend-{i}-volume_ml": str(component.volume_ml),
+        }
+    data.update(changes)
+    return data
+
+
+def test_the_edit_form_shows_the_stored_session(clinician_client):
+    session = SessionFactory(needle_depth_mm=Decimal("1.25"))
+    BlendComponentFactory(session=session)
+
+    body = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
+
+    assert 'value="1.25"' in body
+    assert 'name="blend-0-id"' in body
+    assert 'name="blend-0-DELETE"' in body
+
+
+def test_a_clinician_corrects_the_depth_and_a_volume(clinician_client):
+    session = SessionFactory()
+    BlendComponentFactory(session=session, volume_ml=Decimal("2"))
+
+    response = clinician_client.post(
+        reverse("session-edit", args=[session.pk]),
+        edit_data(session, needle_depth_mm="1.5", **{"blend-0-volume_ml": "2.5"}),
+    )
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.needle_depth_mm == Decimal("1.50")
+    assert session.blend_components.get().volume_ml == Decimal("2.50")
+
+
+def test_a_component_ticked_for_removal_is_removed_and_the_other_kept(clinician_client):
+    session = SessionFactory()
+    kept = BlendComponentFactory(session=session)
+    BlendComponentFactory(session=session)
+
+    clinician_client.post(reverse("session-edit", args=[session.pk]), edit_data(session, **{"blend-1-DELETE": "on"}))
+
+    assert list(BlendComponent.objects.all()) == [kept]
+
+
+def test_a_rejected_edit_changes_nothing(clinician_client):
+    session = SessionFactory(needle_depth_mm=Decimal("1.00"))
+    BlendComponentFactory(session=session, volume_ml=Decimal("2"))
+
+    response = clinician_client.post(
+        reverse("session-edit", args=[session.pk]),
+        edit_data(session, frequency_hz="900", **{"blend-0-volume_ml": "3"}),
+    )
+
+    assert response.status_code == 200
+    assert "Frequency must be between 1 and 200 Hz." in response.content.decode()
+    session.refresh_from_db()
+    assert session.frequency_hz == 120
+    assert session.blend_components.get().volume_ml == Decimal("2.00")
+
+
+def test_a_component_of_another_session_cannot_be_edited_through_this_one(clinician_client):
+    session = SessionFactory()
+    BlendComponentFactory(session=session)
+    foreign = BlendComponentFactory(volume_ml=Decimal("1"))
+
+    clinician_client.post(
+        reverse("session-edit", args=[session.pk]),
+        edit_data(session, **{"blend-0-id": foreign.pk, "blend-0-volume_ml": "9"}),
+    )
+
+    foreign.refresh_from_db()
+    assert foreign.volume_ml == Decimal("1.00")

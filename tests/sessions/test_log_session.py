@@ -1,0 +1,223 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import SessionPhoto, TreatmentSession
+from tests.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
+from tests.images import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def patient():
+    return PatientFactory()
+
+
+def form_data(**changes):
+    performed = timezone.localtime() - timedelta(hours=2)
+    data = {
+        "performed_at": performed.strftime("%Y-%m-%dT%H:%M"),
+        "technique": "mmp",
+        "device": DeviceFactory().pk,
+        "cartridge": CartridgeFactory().pk,
+        "cartridge_lot": "C-123",
+        "needle_depth_mm": "1.0",
+        "frequency_hz": "120",
+        "passes": "2",
+        "treated_zones": ["vertex", "mid_scalp"],
+        "anaesthesia": "none",
+        "pain_score": "4",
+        "endpoint": "bloody_dew",
+        "adverse_events": ["none"],
+        "notes": "Tolerated well",
+        "blend-TOTAL_FORMS": "0",
+        "blend-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def with_blend(data, *lots):
+    data["blend-TOTAL_FORMS"] = str(len(lots))
+    for i, lot in enumerate(lots):
+        data |= {
+            f"blend-{i}-product": lot.product.pk,
+            f"blend-{i}-lot": lot.pk,
+            f"blend-{i}-concentration": "0.5",
+            f"blend-{i}-concentration_unit": "%",
+            f"blend-{i}-volume_ml": "2",
+        }
+    return data
+
+
+def with_photos(data, *photos):
+    data["photos-TOTAL_FORMS"] = str(len(photos))
+    for i, (phase, view, content) in enumerate(photos):
+        data |= {f"photos-{i}-phase": phase, f"photos-{i}-view": view, f"photos-{i}-image": upload(content)}
+    return data
+
+
+def test_the_form_offers_an_empty_blend_row_and_a_photo_row(clinician_client, patient):
+    response = clinician_client.get(reverse("session-log", args=[patient.pk]))
+
+    body = response.content.decode()
+    assert 'name="blend-0-product"' in body
+    assert 'name="photos-0-image"' in body
+    assert "__prefix__" in body  # the template row that "Add a component" clones
+
+
+def test_a_clinician_logs_an_mmp_session_with_blend_and_photo(clinician_client, clinician, patient):
+    data = with_photos(with_blend(form_data(), LotFactory(), LotFactory()), ("before", "vertex", jpeg_bytes()))
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    session = TreatmentSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()
+    assert session.patient == patient and session.clinician == clinician
+    assert session.treated_zones == ["vertex", "mid_scalp"]
+    assert session.adverse_events == ["none"]
+    assert session.blend_components.count() == 2
+    assert session.photos.get().view == "vertex"
+
+
+def test_empty_blend_and_photo_rows_are_ignored(clinician_client, patient):
+    data = form_data(**{"blend-TOTAL_FORMS": "1", "photos-TOTAL_FORMS": "1", "photos-0-phase": "before",
+                        "photos-0-view": "frontal"})
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    assert response.status_code == 302
+    session = TreatmentSession.objects.get()
+    assert session.blend_components.count() == 0
+    assert session.photos.count() == 0
+
+
+def test_a_rejected_session_keeps_everything_typed_and_says_why(clinician_client, patient):
+    lot = LotFactory()
+    data = with_blend(form_data(needle_depth_mm="4.2"), lot)
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    assert response.status_code == 200
+    assert not TreatmentSession.objects.exists()
+    body = response.content.decode()
+    assert "Needle depth must be between 0.1 and 3.0 mm." in body
+    assert 'value="4.2"' in body
+    assert "Tolerated well" in body
+    assert f'<option value="{lot.pk}" selected>' in body
+    assert re.search(r'name="treated_zones" value="vertex"\s+id="\w+" checked', body)
+
+
+def test_photos_attached_to_a_rejected_form_are_asked_for_again(clinician_client, patient):
+    data = with_photos(form_data(pain_score="11"), ("before", "vertex", jpeg_bytes()))
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    assert "Pain score must be between 0 and 10." in body
+    assert "please attach them again" in body
+    assert not SessionPhoto.objects.exists()
+
+
+def test_a_photo_that_is_not_an_image_is_refused_next_to_its_row(clinician_client, patient):
+    data = with_photos(form_data(), ("before", "vertex", b"<svg onload=alert(1)>"))
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    assert "This file is not a JPEG or PNG photo." in body
+    assert not TreatmentSession.objects.exists()
+
+
+def test_the_adverse_event_question_must_be_answered(clinician_client, patient):
+    data = form_data()
+    del data["adverse_events"]
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    assert "Tick “None” or the adverse events that occurred." in body
+    assert not TreatmentSession.objects.exists()
+
+
+def test_other_adverse_event_needs_a_description(clinician_client, patient):
+    body = clinician_client.post(
+        reverse("session-log", args=[patient.pk]), form_data(adverse_events=["other"])
+    ).content.decode()
+
+    assert "Describe the “other” adverse event." in body
+
+
+def test_an_expired_lot_is_saved_only_after_the_clinician_confirms(clinician_client, patient):
+    lot = LotFactory(expiry_date=timezone.localdate() - timedelta(days=10))
+    data = with_blend(form_data(), lot)
+
+    first = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+    assert first.status_code == 200
+    assert f"lot {lot.number} expired on" in first.content.decode()
+    assert 'name="confirm_warnings"' in first.content.decode()
+    assert not TreatmentSession.objects.exists()
+
+    second = clinician_client.post(reverse("session-log", args=[patient.pk]), {**data, "confirm_warnings": "on"})
+    assert second.status_code == 302
+    assert TreatmentSession.objects.count() == 1
+
+
+def test_without_photo_consent_no_photo_field_is_offered_and_posted_photos_are_refused(clinician_client):
+    patient = PatientFactory(photo_consent=False, photo_consent_date=None)
+
+    page = clinician_client.get(reverse("session-log", args=[patient.pk])).content.decode()
+    assert 'name="photos-0-image"' not in page
+    assert "has not given photo consent" in page
+
+    data = with_photos(form_data(), ("before", "vertex", jpeg_bytes()))
+    refused = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+    assert "has not consented to photos" in refused
+    assert not TreatmentSession.objects.exists()
+
+
+def test_retired_devices_are_not_offered_for_new_sessions(clinician_client, patient):
+    DeviceFactory(model_name="Old Pen", active=False)
+    DeviceFactory(model_name="New Pen")
+
+    body = clinician_client.get(reverse("session-log", args=[patient.pk])).content.decode()
+
+    assert "New Pen" in body
+    assert "Old Pen" not in body
+
+
+def test_a_lot_of_another_product_is_refused(clinician_client, patient):
+    lot, other = LotFactory(), LotFactory()
+    data = with_blend(form_data(), lot)
+    data["blend-0-product"] = other.product.pk
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    assert "This lot belongs to" in body
+    assert not TreatmentSession.objects.exists()
+
+
+def test_a_tampered_formset_count_is_refused_cleanly(clinician_client, patient):
+    data = form_data(**{"blend-TOTAL_FORMS": "5000"})
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    assert response.status_code == 200
+    assert "Please submit at most 20 forms." in response.content.decode()
+    assert not TreatmentSession.objects.exists()
+
+
+def test_a_missing_management_form_is_refused_cleanly(clinician_client, patient):
+    data = form_data()
+    for key in [k for k in data if "FORMS" in k]:
+        del data[key]
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    assert response.status_code == 200
+    assert "ManagementForm data is missing" in response.content.decode()
+    assert not TreatmentSession.objects.exists()

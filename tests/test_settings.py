@@ -1,0 +1,52 @@
+"""The settings fail closed: no debug and no default secret unless asked for."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    code = "import clinic.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECRET_KEY[:8])"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_without_a_secret_key_and_without_debug_it_refuses_to_start():
+    result = load_settings()
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = load_settings(DJANGO_SECRET_KEY="s3cret-value")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+def test_debug_mode_may_run_without_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="1")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "True"
+
+
+def test_a_mistyped_boolean_is_an_error_not_a_guess():
+    result = load_settings(DJANGO_DEBUG="ture", DJANGO_SECRET_KEY="x")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_sqlite_under_var_is_the_default_and_database_url_switches_to_postgresql():
+    default = load_settings(DJANGO_SECRET_KEY="x")
+    postgres = load_settings(DJANGO_SECRET_KEY="x", DATABASE_URL="postgres://u:p@127.0.0.1:5432/scalp")
+
+    assert default.stdout.split()[1] == "django.db.backends.sqlite3"
+    assert postgres.stdout.split()[1] == "django.db.backends.postgresql"
