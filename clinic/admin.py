@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 
 admin.site.register(User, UserAdmin)
@@ -8,6 +9,7 @@ admin.site.register(User, UserAdmin)
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = [
         "record_number",
         "last_name",
@@ -24,6 +26,7 @@ class PatientAdmin(admin.ModelAdmin):
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = ["__str__", "kind", "active", "is_demo"]
     list_filter = ["kind", "active", "is_demo"]
     search_fields = ["manufacturer", "model_name", "serial_number"]
@@ -31,6 +34,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(NeedleCartridge)
 class NeedleCartridgeAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = [
         "name",
         "configuration",
@@ -45,12 +49,14 @@ class NeedleCartridgeAdmin(admin.ModelAdmin):
 
 
 class LotInline(admin.TabularInline):
+    form = RangeCheckedModelForm
     model = Lot
     extra = 1
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = [
         "name",
         "kind",
@@ -66,6 +72,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Lot)
 class LotAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = ["number", "product", "expiry_date"]
     list_filter = ["product"]
     search_fields = ["number", "product__name"]

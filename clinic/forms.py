@@ -50,6 +50,10 @@ class RangeMessagesMixin:
                 attrs["max"] = range_.high
 
 
+class RangeCheckedModelForm(RangeMessagesMixin, forms.ModelForm):
+    """Base form for the admin, so curators and admins read the same range messages as clinicians."""
+
+
 class PatientForm(RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = Patient

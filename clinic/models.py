@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic import ranges
 
 record_number_validator = RegexValidator(
-    r"^[A-Z0-9][A-Z0-9./-]{0,31}$",
+    r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$",
     "Use letters, digits, dots, slashes or dashes (up to 32), starting with a letter or digit.",
 )
 
@@ -50,7 +51,7 @@ class Diagnosis(models.TextChoices):
 
     @classmethod
     def areata_family(cls):
-        return {cls.ALOPECIA_AREATA, cls.ALOPECIA_TOTALIS, cls.ALOPECIA_UNIVERSALIS}
+        return (cls.ALOPECIA_AREATA, cls.ALOPECIA_TOTALIS, cls.ALOPECIA_UNIVERSALIS)
 
 
 class FitzpatrickType(models.IntegerChoices):
@@ -145,7 +146,18 @@ class Patient(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "record_number"]
         constraints = [
+            # Record numbers are stored in capitals, which makes their uniqueness case-insensitive.
+            models.CheckConstraint(
+                condition=Q(record_number=Upper("record_number")),
+                name="patient_record_number_upper_case",
+                violation_error_message="Record numbers are stored in capitals.",
+            ),
             ranges.SALT_SCORE.constraint("salt_score", name="patient_salt_score_range"),
+            models.CheckConstraint(
+                condition=Q(salt_score__isnull=True) | Q(diagnosis__in=Diagnosis.areata_family()),
+                name="patient_salt_only_for_areata",
+                violation_error_message="A SALT score applies to alopecia areata, totalis or universalis only.",
+            ),
             models.CheckConstraint(
                 condition=Q(photo_consent=False) | Q(photo_consent_date__isnull=False),
                 name="patient_photo_consent_dated",

@@ -27,7 +27,7 @@ class RangeValidator:
         too_low = value < self.low if self.low_inclusive else value <= self.low
         too_high = self.high is not None and value > self.high
         if too_low or too_high:
-            raise ValidationError(self.message, code="out_of_range", params={"value": value})
+            raise ValidationError(self.message, code="out_of_range")
 
     def __eq__(self, other):
         return isinstance(other, RangeValidator) and (
@@ -67,7 +67,8 @@ class PhysicalRange:
         return models.CheckConstraint(
             condition=models.Q(**{f"{field}__isnull": True}) | within,
             name=name,
-            violation_error_message=self.message,
+            # Django formats constraint messages with %-placeholders: a literal "%" must be doubled.
+            violation_error_message=self.message.replace("%", "%%"),
         )
 
 

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clinic.forms import RangeCheckedModelForm
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 
 
 class BlendComponentInline(admin.TabularInline):
+    form = RangeCheckedModelForm
     model = BlendComponent
     extra = 0
     autocomplete_fields = ["product", "lot"]
@@ -13,6 +15,7 @@ class BlendComponentInline(admin.TabularInline):
 
 class SessionPhotoInline(admin.TabularInline):
     # Files are shown through the access-checked photo view, never through a media URL.
+    form = RangeCheckedModelForm
     model = SessionPhoto
     extra = 0
     can_delete = False
@@ -29,6 +32,7 @@ class SessionPhotoInline(admin.TabularInline):
 
 @admin.register(TreatmentSession)
 class TreatmentSessionAdmin(admin.ModelAdmin):
+    form = RangeCheckedModelForm
     list_display = ["performed_at", "patient", "technique", "clinician", "needle_depth_mm", "frequency_hz", "is_demo"]
     list_filter = ["technique", "is_demo"]
     list_select_related = ["patient", "clinician"]

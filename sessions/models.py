@@ -67,7 +67,7 @@ class ImmediateAdverseEvent(models.TextChoices):
 
 def _validate_codes(values, choices, label):
     if not isinstance(values, list) or any(value not in choices.values for value in values):
-        raise ValidationError(f"Unknown {label}: choose from the list.", code="invalid_choice")
+        raise ValidationError(f"Unknown {label}: choose from the list.", code="unknown_code")
 
 
 def validate_zones(values):
@@ -236,10 +236,13 @@ class BlendComponent(models.Model):
         return " ".join(part for part in (self.product.name, self.strength) if part)
 
     def clean(self):
+        errors = {}
         if self.lot_id and self.product_id and self.lot.product_id != self.product_id:
-            raise ValidationError({"lot": f"This lot belongs to {self.lot.product.name}, not to the chosen product."})
+            errors["lot"] = f"This lot belongs to {self.lot.product.name}, not to the chosen product."
         if self.concentration is not None and not self.concentration_unit:
-            raise ValidationError({"concentration_unit": "Give the unit of the concentration."})
+            errors["concentration_unit"] = "Give the unit of the concentration."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def strength(self):

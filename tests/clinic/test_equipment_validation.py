@@ -1,0 +1,229 @@
+"""Physical bounds of needle cartridges and products, in the admin form that edits them and in the database.
+
+Equipment has no clinician-facing form: curators edit it in the Django admin, so that is the form checked here.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import IntegrityError, transaction
+from django.test import RequestFactory
+
+from clinic.models import NeedleCartridge, Product
+from tests.factories import CartridgeFactory, ProductFactory
+
+COUNT = "Needle count must be between 1 and 100."
+DIAMETER = "Needle diameter must be between 0.1 and 1.0 mm."
+LENGTH = "Needle length must be greater than 0 and at most 10 mm."
+GAUGE = "Needle gauge must be between 10 and 40 G."
+CONCENTRATION = "Concentration must be greater than 0."
+
+CARTRIDGE_OUTSIDE = [
+    ("needle_count", "0", COUNT),
+    ("needle_count", "101", COUNT),
+    ("needle_diameter_mm", "0.09", DIAMETER),
+    ("needle_diameter_mm", "1.01", DIAMETER),
+    ("needle_length_mm", "0", LENGTH),
+    ("needle_length_mm", "-0.01", LENGTH),
+    ("needle_length_mm", "10.01", LENGTH),
+    ("gauge", "9", GAUGE),
+    ("gauge", "41", GAUGE),
+]
+CARTRIDGE_INSIDE = [
+    ("needle_count", "1"),
+    ("needle_count", "100"),
+    ("needle_diameter_mm", "0.10"),
+    ("needle_diameter_mm", "1.00"),
+    ("needle_length_mm", "0.01"),
+    ("needle_length_mm", "10.00"),
+    ("gauge", "10"),
+    ("gauge", "40"),
+]
+
+
+@pytest.fixture
+def admin_form(superuser):
+    """The ModelForm class the admin builds for a model, as a curator signed in as superuser sees it."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+
+    def make(model):
+        return admin.site._registry[model].get_form(request)
+
+    return make
+
+
+@pytest.fixture
+def cartridge_form(admin_form):
+    form_class = admin_form(NeedleCartridge)
+
+    def make(**changes):
+        data = {
+            "name": "Cheyenne Safety 27 RM",
+            "configuration": "magnum",
+            "needle_count": "27",
+            "needle_diameter_mm": "0.30",
+            "needle_length_mm": "5.50",
+            "active": "on",
+            **changes,
+        }
+        return form_class(data)
+
+    return make
+
+
+@pytest.fixture
+def product_form(admin_form):
+    form_class = admin_form(Product)
+
+    def make(**changes):
+        data = {
+            "name": "Minoxidil",
+            "kind": "drug",
+            "default_concentration": "0.5",
+            "default_concentration_unit": "%",
+            **changes,
+        }
+        return form_class(data)
+
+    return make
+
+
+def assert_rejected_with(form, field, typed, messages):
+    assert not form.is_valid()
+    assert form.errors == {field: messages}
+    assert form[field].value() == typed
+
+
+def as_stored(model, field, typed):
+    return model._meta.get_field(field).to_python(typed)
+
+
+def test_the_base_cartridge_form_is_valid(cartridge_form):
+    form = cartridge_form()
+
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(("field", "typed"), CARTRIDGE_INSIDE)
+def test_the_cartridge_form_accepts_a_value_just_inside_the_range(cartridge_form, field, typed):
+    form = cartridge_form(**{field: typed})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data[field] == as_stored(NeedleCartridge, field, typed)
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), CARTRIDGE_OUTSIDE)
+def test_the_cartridge_form_rejects_a_value_just_outside_the_range_with_one_clear_message(
+    cartridge_form, field, typed, message
+):
+    assert_rejected_with(cartridge_form(**{field: typed}), field, typed, [message])
+
+
+# Surprise: the admin forms do not use RangeMessagesMixin, so a value that fails Django's own form checks
+# first (below the column's 0, or more digits than the column holds) gets the generic "Ensure this value…".
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [("needle_count", "-1", COUNT), ("gauge", "-1", GAUGE), ("needle_diameter_mm", "12.5", DIAMETER)],
+)
+def test_the_cartridge_form_gives_the_range_message_for_far_out_values(cartridge_form, field, typed, message):
+    assert_rejected_with(cartridge_form(**{field: typed}), field, typed, [message])
+
+
+@pytest.mark.parametrize(("field", "typed"), CARTRIDGE_INSIDE)
+def test_the_database_stores_a_cartridge_value_just_inside_the_range(db, field, typed):
+    value = as_stored(NeedleCartridge, field, typed)
+
+    (cartridge,) = NeedleCartridge.objects.bulk_create([CartridgeFactory.build(**{field: value})])
+
+    assert getattr(NeedleCartridge.objects.get(pk=cartridge.pk), field) == value
+
+
+@pytest.mark.parametrize(("field", "typed"), [(field, typed) for field, typed, _ in CARTRIDGE_OUTSIDE])
+def test_the_database_refuses_a_cartridge_created_in_bulk_just_outside_the_range(db, field, typed):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NeedleCartridge.objects.bulk_create(
+            [CartridgeFactory.build(**{field: as_stored(NeedleCartridge, field, typed)})]
+        )
+
+    assert not NeedleCartridge.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "typed"), [(field, typed) for field, typed, _ in CARTRIDGE_OUTSIDE])
+def test_the_database_refuses_a_cartridge_updated_just_outside_the_range(db, field, typed):
+    cartridge = CartridgeFactory()
+    before = getattr(cartridge, field)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NeedleCartridge.objects.filter(pk=cartridge.pk).update(**{field: as_stored(NeedleCartridge, field, typed)})
+
+    cartridge.refresh_from_db()
+    assert getattr(cartridge, field) == before
+
+
+@pytest.mark.parametrize("field", ["needle_count", "needle_diameter_mm", "needle_length_mm", "gauge"])
+def test_an_unknown_cartridge_dimension_stays_empty(cartridge_form, field):
+    form = cartridge_form(**{field: ""})
+
+    assert form.is_valid(), form.errors
+    cartridge = form.save()
+    cartridge.refresh_from_db()
+    assert getattr(cartridge, field) is None
+
+
+@pytest.mark.parametrize("field", ["needle_count", "needle_diameter_mm", "needle_length_mm", "gauge"])
+@pytest.mark.parametrize("typed", ["abc", "1,5e400", "  "])
+def test_the_cartridge_form_answers_non_numeric_text_with_a_field_error(cartridge_form, field, typed):
+    form = cartridge_form(**{field: typed})
+
+    assert not form.is_valid()
+    assert form.errors[field] in (["Enter a number."], ["Enter a whole number."])
+    assert form[field].value() == typed
+
+
+def test_the_base_product_form_is_valid(product_form):
+    form = product_form()
+
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("typed", ["0.0001", "1", "12345.6789"])
+def test_the_product_form_accepts_a_positive_default_concentration(product_form, typed):
+    form = product_form(default_concentration=typed)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["default_concentration"] == Decimal(typed)
+
+
+@pytest.mark.parametrize("typed", ["0", "0.0000", "-0.0001"])
+def test_the_product_form_rejects_a_default_concentration_of_zero_or_less(product_form, typed):
+    assert_rejected_with(product_form(default_concentration=typed), "default_concentration", typed, [CONCENTRATION])
+
+
+@pytest.mark.parametrize("stored", [Decimal("0.0001"), None])
+def test_the_database_stores_a_positive_or_unknown_default_concentration(db, stored):
+    product = ProductFactory()
+
+    Product.objects.filter(pk=product.pk).update(default_concentration=stored)
+
+    product.refresh_from_db()
+    assert product.default_concentration == stored
+
+
+@pytest.mark.parametrize("stored", [Decimal("0"), Decimal("-0.0001")])
+def test_the_database_refuses_a_default_concentration_of_zero_or_less(db, stored):
+    product = ProductFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(default_concentration=stored)
+
+    product.refresh_from_db()
+    assert product.default_concentration == Decimal("0.5")
+
+
+def test_the_database_refuses_a_default_concentration_without_unit(db):
+    product = ProductFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(default_concentration_unit="")
