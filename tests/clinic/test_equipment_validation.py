@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
 from clinic.models import NeedleCartridge, Product
+from tests.assertions import assert_rejected_with
 from tests.factories import CartridgeFactory, ProductFactory
 
 COUNT = "Needle count must be between 1 and 100."
@@ -90,11 +91,6 @@ def product_form(admin_form):
     return make
 
 
-def assert_rejected_with(form, field, typed, messages):
-    assert not form.is_valid()
-    assert form.errors == {field: messages}
-    assert form[field].value() == typed
-
 
 def as_stored(model, field, typed):
     return model._meta.get_field(field).to_python(typed)
@@ -121,8 +117,8 @@ def test_the_cartridge_form_rejects_a_value_just_outside_the_range_with_one_clea
     assert_rejected_with(cartridge_form(**{field: typed}), field, typed, [message])
 
 
-# Surprise: the admin forms do not use RangeMessagesMixin, so a value that fails Django's own form checks
-# first (below the column's 0, or more digits than the column holds) gets the generic "Ensure this value…".
+# Far outside the range (below the column's 0, or more digits than the column holds) the admin still speaks
+# the range message, not Django's generic "Ensure this value…".
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [("needle_count", "-1", COUNT), ("gauge", "-1", GAUGE), ("needle_diameter_mm", "12.5", DIAMETER)],

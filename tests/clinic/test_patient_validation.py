@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clinic.forms import PatientForm
 from clinic.models import Patient
+from tests.assertions import assert_rejected_with
 from tests.factories import PatientFactory
 
 SALT = "SALT score must be between 0 and 100 %."
@@ -34,11 +35,6 @@ def patient_form(db):
 
     return make
 
-
-def assert_rejected_with(form, field, typed, messages):
-    assert not form.is_valid()
-    assert form.errors == {field: messages}
-    assert form[field].value() == typed  # what was typed is shown again
 
 
 def typed_date(day):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sessions.forms import BlendComponentForm, SessionForm
 from sessions.models import FUTURE_TOLERANCE, BlendComponent, TreatmentSession
+from tests.assertions import assert_rejected_with
 from tests.factories import BlendComponentFactory, LotFactory, PatientFactory, ProductFactory, SessionFactory
 
 DEPTH = "Needle depth must be between 0.1 and 3.0 mm."
@@ -82,11 +83,6 @@ def blend_form(lot):
 
     return make
 
-
-def assert_rejected_with(form, field, typed, messages):
-    assert not form.is_valid()
-    assert form.errors == {field: messages}
-    assert form[field].value() == typed  # the clinician's text is shown again, not lost
 
 
 def as_stored(model, field, typed):
