@@ -40,6 +40,7 @@ test: $(VENV)/.dev node_modules/.installed
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/python -W error manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

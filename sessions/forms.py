@@ -90,6 +90,7 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = BlendComponent
         fields = ["product", "lot", "concentration", "concentration_unit", "volume_ml"]
+        labels = {"concentration_unit": "Unit"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

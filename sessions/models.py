@@ -186,6 +186,21 @@ class TreatmentSession(models.Model):
     def performed_on(self):
         return timezone.localtime(self.performed_at).date()
 
+    def key_parameters(self):
+        """The parameters a clinician scans first, as short phrases; unknown ones are left out."""
+        depth = self.needle_depth_mm
+        phrases = [
+            f"depth {depth.normalize():f} mm" if depth is not None else None,
+            f"{self.frequency_hz} Hz" if self.frequency_hz is not None else None,
+            f"{self.passes} pass{'es' if self.passes != 1 else ''}" if self.passes is not None else None,
+            ", ".join(self.zone_labels()) or None,
+            str(self.device) if self.device_id else None,
+            str(self.cartridge) if self.cartridge_id else None,
+            f"pain {self.pain_score}/10" if self.pain_score is not None else None,
+            f"endpoint: {self.get_endpoint_display()}" if self.endpoint else None,
+        ]
+        return [phrase for phrase in phrases if phrase]
+
     def zone_labels(self):
         return [ScalpZone(code).label for code in self.treated_zones if code in ScalpZone.values]
 

@@ -1,0 +1,122 @@
+"""A real headless Chromium, driven through Playwright's sync API, against pytest-django's live server.
+
+Chromium is Debian's (/usr/bin/chromium): `playwright install` cannot download a browser here.
+Without it the browser tests are skipped with a visible reason, unless BROWSER_TESTS_REQUIRED=1
+(CI sets it), in which case they fail: browser tests must never be skipped silently in CI.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
+LAUNCH_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous for a loaded 2-core CI machine, yet a broken page fails in seconds rather than minutes.
+TIMEOUT_MS = 15_000
+
+
+def _browser_tests_required():
+    return os.environ.get("BROWSER_TESTS_REQUIRED", "").strip() == "1"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """One Chromium per test: Playwright's event loop then never outlives the browser tests.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, which makes Django refuse
+    ORM calls from the test itself (SynchronousOnlyOperation). Allowing them is safe here, and the
+    permission is lifted again (monkeypatch) once the browser is gone.
+    """
+    if not CHROMIUM.exists():
+        if _browser_tests_required():
+            pytest.fail(f"{CHROMIUM_MISSING} (BROWSER_TESTS_REQUIRED=1)", pytrace=False)
+        pytest.skip(CHROMIUM_MISSING)
+
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright's loop counts as running, Django keeps this thread's database connections apart
+            # from its usual ones (asgiref's Local switches to per-context storage), so the test's ORM calls
+            # open connections that Django's own teardown never sees. Close them here, still inside that
+            # storage: on PostgreSQL one left open stops the test database from being dropped.
+            connections.close_all()
+
+
+@pytest.fixture
+def page_problems():
+    """What went wrong inside the page: script errors and failed requests. A healthy journey leaves it empty."""
+    return []
+
+
+@pytest.fixture
+def page(request, browser, live_server, page_problems, tmp_path):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: page_problems.append(f"script error: {error}"))
+    tab.on("console", lambda message: _console_error(message, page_problems))
+    tab.on("response", lambda response: _error_response(response, page_problems))
+    tab.on("requestfailed", lambda req: page_problems.append(f"request failed: {req.url} ({req.failure})"))
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            # Where the browser was when the test failed, for whoever reads the CI log.
+            shot = Path("test-results") / f"{request.node.name}.png"
+            shot.parent.mkdir(exist_ok=True)
+            try:
+                tab.screenshot(path=shot, full_page=True)
+                print(f"\nScreenshot of the failing page: {shot.resolve()}")
+            except Exception as error:
+                print(f"\nNo screenshot of the failing page: {error}")
+        context.close()
+
+
+def _console_error(message, problems):
+    if message.type == "error":
+        problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+
+def _error_response(response, problems):
+    if response.status >= 400:
+        problems.append(f"HTTP {response.status} {response.url}")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say it loudly when the browser tests did not run: a skip alone is easy to miss."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if CHROMIUM_MISSING in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("=", "browser tests did not run", yellow=True, bold=True)
+        terminalreporter.write_line(f"{len(skipped)} browser test(s) skipped: {CHROMIUM_MISSING}.")
+        terminalreporter.write_line("Set BROWSER_TESTS_REQUIRED=1 to make this a failure (CI does).")
