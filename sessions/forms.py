@@ -118,6 +118,7 @@ BlendFormSet = forms.inlineformset_factory(
     formset=BaseBlendFormSet,
     extra=1,
     can_delete=True,
+    can_delete_extra=False,
     max_num=20,
     absolute_max=20,
     validate_max=True,

@@ -69,6 +69,7 @@ def test_the_form_offers_an_empty_blend_row_and_a_photo_row(clinician_client, pa
     body = response.content.decode()
     assert 'name="blend-0-product"' in body
     assert 'name="photos-0-image"' in body
+    assert 'name="blend-0-DELETE"' not in body  # nothing stored yet, so nothing to remove
     assert "__prefix__" in body  # the template row that "Add a component" clones
 
 
