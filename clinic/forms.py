@@ -50,11 +50,36 @@ class RangeMessagesMixin:
                 attrs["max"] = range_.high
 
 
+class VersionedFormMixin(forms.Form):
+    """Remembers which version of the record the form showed, for optimistic concurrency."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean_seen_version(self):
+        # A form posted without it (or tampered with) is checked against the version stored now.
+        return self.cleaned_data["seen_version"] or self.instance.version
+
+    def show_conflict(self, conflict):
+        """Keep what the user typed, explain what changed meanwhile, and let a second save go through."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = conflict.current.version
+        lines = " ".join(conflict.changes)
+        self.add_error(
+            None,
+            f"Someone else saved this record while you were editing it. {lines} "
+            "Your changes are still in the form and were not saved: check them and save again.",
+        )
+
+
 class RangeCheckedModelForm(RangeMessagesMixin, forms.ModelForm):
     """Base form for the admin, so curators and admins read the same range messages as clinicians."""
 
 
-class PatientForm(RangeMessagesMixin, forms.ModelForm):
+class PatientForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic import ranges
 
@@ -138,10 +139,12 @@ class Patient(models.Model):
     research_consent_date = models.DateField("research consent date", null=True, blank=True)
     notes = models.TextField("notes", blank=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PatientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["last_name", "first_name", "record_number"]

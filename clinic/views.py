@@ -1,18 +1,34 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditAction
+from audit.services import record_event
 from clinic.access import can_see_patients, clinician_required, get_patient_for
+from clinic.editing import EditConflict
 from clinic.forms import PatientForm
 from clinic.models import Patient
+from clinic.services import save_patient
 from sessions.models import TreatmentSession
 
 PATIENTS_PER_PAGE = 25
+# The only orderings the patient list accepts; anything else in ?sort= is ignored.
+PATIENT_SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "-name": ("-last_name", "-first_name", "-pk"),
+    "record": ("record_number",),
+    "-record": ("-record_number",),
+    "last_session": ("last_session_at", "pk"),
+    "-last_session": ("-last_session_at", "-pk"),
+}
 
 
 @login_required
@@ -25,37 +41,70 @@ def home(request):
 @clinician_required
 def patient_list(request):
     query = request.GET.get("q", "").strip()[:100]
-    patients = Patient.objects.search(query).with_session_summary().order_by("last_name", "first_name", "pk")
+    sort = request.GET.get("sort", "")
+    if sort not in PATIENT_SORTS:
+        sort = "name"
+    patients = Patient.objects.search(query).with_session_summary().order_by(*PATIENT_SORTS[sort])
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "clinic/patient_list.html", {"page": page, "query": query})
+    return render(request, "clinic/patient_list.html", {"page": page, "query": query, "sort": sort})
 
 
 @clinician_required
 def patient_create(request):
-    form = PatientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        patient = form.save()
-        messages.success(request, f"Patient {patient.record_number} created.")
-        return redirect(patient)
-    return render(request, "clinic/patient_form.html", {"form": form})
+    return _patient_form_page(request, Patient())
 
 
 @login_required
 def patient_detail(request, pk):
     patient = get_patient_for(request.user, pk)
-    sessions = TreatmentSession.objects.for_patient(patient).with_details().newest_first()
-    return render(request, "clinic/patient_detail.html", {"patient": patient, "sessions": sessions})
+    record_event(AuditAction.VIEW, patient)
+    sessions = TreatmentSession.objects.for_patient(patient)
+    show_voided = request.GET.get("voided") == "1"
+    context = {
+        "patient": patient,
+        "sessions": sessions.with_details().newest_first()
+        if show_voided
+        else sessions.current().with_details().newest_first(),
+        "voided_count": sessions.voided().count(),
+        "show_voided": show_voided,
+    }
+    return render(request, "clinic/patient_detail.html", context)
 
 
 @login_required
 def patient_edit(request, pk):
-    patient = get_patient_for(request.user, pk)
+    return _patient_form_page(request, get_patient_for(request.user, pk))
+
+
+def _patient_form_page(request, patient):
+    is_new = patient.pk is None
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Patient {patient.record_number} updated.")
-        return redirect(patient)
-    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+        try:
+            save_patient(patient=form.save(commit=False), seen_version=form.cleaned_data["seen_version"])
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, f"Patient {patient.record_number} {'created' if is_new else 'updated'}.")
+            return redirect(patient)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": None if is_new else patient})
+
+
+@login_required
+def logout_everywhere(request):
+    """End every session of this user, on every device, this one included."""
+    if request.method == "POST":
+        user = request.user
+        ended = 0
+        for stored in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if stored.get_decoded().get("_auth_user_id") == str(user.pk):
+                stored.delete()
+                ended += 1
+        record_event(AuditAction.LOGOUT_EVERYWHERE, user=user, detail={"sessions_ended": ended})
+        logout(request)
+        messages.success(request, f"Logged out everywhere ({ended} session{'s' if ended != 1 else ''} ended).")
+        return redirect("login")
+    return render(request, "registration/logout_everywhere.html")
 
 
 @never_cache

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.forms import DateInput, RangeMessagesMixin
+from clinic.forms import DateInput, RangeMessagesMixin, VersionedFormMixin
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from sessions.models import (
     BlendComponent,
@@ -13,7 +13,7 @@ from sessions.models import (
     TreatmentSession,
 )
 from sessions.photos import prepare_photo
-from sessions.services import NewPhoto
+from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -28,7 +28,7 @@ def _in_use_or_current(queryset, current_id):
     return queryset.filter(Q(active=True) | Q(pk=current_id))
 
 
-class SessionForm(RangeMessagesMixin, forms.ModelForm):
+class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
     treated_zones = forms.MultipleChoiceField(
         label="Treated scalp zones", choices=ScalpZone.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -40,6 +40,13 @@ class SessionForm(RangeMessagesMixin, forms.ModelForm):
     )
     confirm_warnings = forms.BooleanField(
         label="I have checked the warnings above and want to save this session anyway.", required=False
+    )
+    amendment_reason = forms.CharField(
+        label="Reason for amending",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when a session is changed after the day it was performed. Kept in its history.",
     )
 
     class Meta:
@@ -78,8 +85,15 @@ class SessionForm(RangeMessagesMixin, forms.ModelForm):
             NeedleCartridge.objects.all(), self.instance.cartridge_id
         )
 
+    @property
+    def asks_amendment_reason(self):
+        return needs_amendment_reason(self.instance)
+
     def clean(self):
         cleaned = super().clean()
+        # self.instance still holds the stored values here: the form copies its data in afterwards.
+        if self.asks_amendment_reason and not (cleaned.get("amendment_reason") or "").strip():
+            self.add_error("amendment_reason", AMENDMENT_REASON_NEEDED)
         events = cleaned.get("adverse_events") or []
         if ImmediateAdverseEvent.OTHER in events and not (cleaned.get("adverse_event_notes") or "").strip():
             self.add_error("adverse_event_notes", "Describe the “other” adverse event.")
@@ -99,6 +113,11 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
 
 
 class BaseBlendFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        # Voided components are history: they cannot be edited or posted back.
+        kwargs.setdefault("queryset", BlendComponent.objects.current())
+        super().__init__(*args, **kwargs)
+
     def kept_and_removed(self):
         """The components to store (new, edited or untouched) and the stored ones to remove."""
         kept, removed = [], []
@@ -163,3 +182,18 @@ class BasePhotoFormSet(forms.BaseFormSet):
 PhotoFormSet = forms.formset_factory(
     PhotoForm, formset=BasePhotoFormSet, extra=1, max_num=30, absolute_max=30, validate_max=True
 )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for voiding",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the record, which stays in the history but leaves lists and exports.",
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why this record is being voided.")
+        return reason

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic import ranges
 from clinic.models import ConcentrationUnit, Device, Lot, NeedleCartridge, Patient, Product
@@ -80,7 +81,49 @@ def validate_adverse_events(values):
         raise ValidationError("“None” cannot be combined with an adverse event.", code="none_and_event")
 
 
-class TreatmentSessionQuerySet(models.QuerySet):
+class VoidableQuerySet(models.QuerySet):
+    def current(self):
+        """Leave out voided records: they stay in history, not in lists."""
+        return self.filter(voided_at__isnull=True)
+
+    def voided(self):
+        return self.filter(voided_at__isnull=False)
+
+
+class Voidable(models.Model):
+    """Clinical records are never deleted: they are voided, with a reason, and stay in history."""
+
+    voided_at = models.DateTimeField("voided at", null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="voided by",
+    )
+    void_reason = models.TextField("reason for voiding", blank=True, editable=False)
+
+    objects = VoidableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(voided_at__isnull=True) & Q(voided_by__isnull=True) & Q(void_reason=""))
+                | (Q(voided_at__isnull=False) & Q(voided_by__isnull=False) & ~Q(void_reason="")),
+                name="%(app_label)s_%(class)s_void_has_who_when_why",
+                violation_error_message="A voided record needs who voided it, when and why.",
+            )
+        ]
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+
+class TreatmentSessionQuerySet(VoidableQuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
 
@@ -88,13 +131,13 @@ class TreatmentSessionQuerySet(models.QuerySet):
         return self.order_by("-performed_at", "-pk")
 
     def with_details(self):
-        return self.select_related("patient", "clinician", "device", "cartridge").prefetch_related(
-            Prefetch("blend_components", queryset=BlendComponent.objects.select_related("product", "lot")),
-            Prefetch("photos", queryset=SessionPhoto.objects.order_by("-phase", "view", "taken_at")),
+        return self.select_related("patient", "clinician", "device", "cartridge", "voided_by").prefetch_related(
+            Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product", "lot")),
+            Prefetch("photos", queryset=SessionPhoto.objects.current().order_by("-phase", "view", "taken_at")),
         )
 
 
-class TreatmentSession(models.Model):
+class TreatmentSession(Voidable):
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name="patient"
     )
@@ -148,15 +191,18 @@ class TreatmentSession(models.Model):
     adverse_event_notes = models.TextField("adverse event details", blank=True)
     notes = models.TextField("notes", blank=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatmentSessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-performed_at", "-pk"]
         indexes = [models.Index(fields=["patient", "performed_at"], name="session_patient_performed")]
         constraints = [
+            *Voidable.Meta.constraints,
             ranges.NEEDLE_DEPTH_MM.constraint("needle_depth_mm", name="session_needle_depth_range"),
             ranges.FREQUENCY_HZ.constraint("frequency_hz", name="session_frequency_range"),
             ranges.PASSES.constraint("passes", name="session_passes_range"),
@@ -214,7 +260,7 @@ class TreatmentSession(models.Model):
         ]
 
 
-class BlendComponent(models.Model):
+class BlendComponent(Voidable):
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, related_name="blend_components", verbose_name="session"
     )
@@ -235,9 +281,12 @@ class BlendComponent(models.Model):
         "volume (mL)", max_digits=4, decimal_places=2, null=True, blank=True, validators=[ranges.VOLUME_ML.validator()]
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         constraints = [
+            *Voidable.Meta.constraints,
             ranges.CONCENTRATION.constraint("concentration", name="blend_concentration_positive"),
             ranges.VOLUME_ML.constraint("volume_ml", name="blend_volume_range"),
             models.CheckConstraint(
@@ -286,7 +335,7 @@ def photo_path(instance, filename):
     return f"photos/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
 
 
-class SessionPhoto(models.Model):
+class SessionPhoto(Voidable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, related_name="photos", verbose_name="session"
@@ -304,8 +353,11 @@ class SessionPhoto(models.Model):
     )
     uploaded_at = models.DateTimeField("uploaded at", auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["session", "-phase", "view"]  # "before" sorts after "after"; before comes first
+        constraints = [*Voidable.Meta.constraints]
 
     def __str__(self):
         return f"{self.get_phase_display()} – {self.get_view_display()}"

@@ -1,5 +1,6 @@
 """Turning an uploaded clinical photo into what we store: checked, upright, stripped, re-encoded."""
 
+import re
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -11,6 +12,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (content type, file extension). Nothing else is ever opened.
 ALLOWED_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
+# Markup or code hidden inside an image file (a polyglot) has no business in a clinical photo.
+POLYGLOT_MARKERS = re.compile(
+    rb"<(?:\s*/?\s*)(?:html|head|body|script|svg|iframe|object|embed|!doctype|\?php)", re.IGNORECASE
+)
 THUMBNAIL_BOX = (320, 320)
 
 
@@ -50,6 +55,7 @@ def prepare_photo(upload):
     except (OSError, SyntaxError, ValueError):
         raise ValidationError("This photo is damaged or incomplete; take or export it again.", code="damaged") from None
 
+    _refuse_polyglots(upload)
     content_type, extension = ALLOWED_FORMATS[image_format]
     upright.info.clear()
     return PreparedPhoto(
@@ -60,6 +66,43 @@ def prepare_photo(upload):
         width=upright.width,
         height=upright.height,
     )
+
+
+def _refuse_polyglots(upload):
+    """Refuse markup hidden in an image's metadata or appended after it (a polyglot file).
+
+    Only the parts that are not compressed pixels are searched: random pixel data would
+    match a short marker by chance in a few photos out of a thousand.
+    """
+    upload.seek(0)
+    content = upload.read()
+    metadata, trailer = _outside_pixel_data(content)
+    png_trailer = content.startswith(b"\x89PNG") and trailer.strip(b"\x00")
+    if png_trailer or POLYGLOT_MARKERS.search(metadata) or POLYGLOT_MARKERS.search(trailer):
+        raise ValidationError(
+            "This file carries something besides a photo (web page or script content). Export the photo again.",
+            code="polyglot",
+        )
+
+
+def _outside_pixel_data(content):
+    """(metadata, trailer) of a PNG or JPEG: every byte except the compressed pixels."""
+    if content.startswith(b"\x89PNG"):
+        metadata, position = [], 8
+        while position + 8 <= len(content):
+            length = int.from_bytes(content[position : position + 4], "big")
+            kind = content[position + 4 : position + 8]
+            if kind != b"IDAT":
+                metadata.append(content[position + 8 : position + 8 + length])
+            position += 12 + length
+            if kind == b"IEND":
+                break
+        return b"".join(metadata), content[position:]
+    scan_start = content.find(b"\xff\xda")  # JPEG: metadata segments come before the first scan
+    end_of_image = content.rfind(b"\xff\xd9")
+    metadata = content[:scan_start] if scan_start != -1 else content
+    trailer = content[end_of_image + 2 :] if end_of_image != -1 else b""
+    return metadata, trailer
 
 
 def _check_pixels(width, height):

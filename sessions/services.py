@@ -1,14 +1,20 @@
-"""Writes of a treatment session with its blend and photos: all of it, or none of it."""
+"""Writes of a treatment session with its blend and photos: all of it, or none of it, and always audited."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import diff, record_event, snapshot
+from clinic.editing import claim_version
 from sessions.checks import session_warnings
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
+
+AMENDMENT_REASON_NEEDED = "Give a reason for amending a session after the day it was performed."
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,10 @@ class UnconfirmedWarnings(Exception):
         self.warnings = warnings
 
 
+def needs_amendment_reason(stored_session):
+    return stored_session.pk is not None and stored_session.performed_on < timezone.localdate()
+
+
 def save_session(
     *,
     session: TreatmentSession,
@@ -35,12 +45,23 @@ def save_session(
     photos: list[NewPhoto] = (),
     uploaded_by,
     warnings_confirmed: bool = False,
+    seen_version: int | None = None,
+    amendment_reason: str = "",
 ) -> TreatmentSession:
     """Store a new or edited session, its blend components and new photos atomically.
 
-    Everything is validated before anything is written; a failure while writing
-    rolls the database back and removes any photo file already stored.
+    Everything is validated before anything is written; a failure while writing rolls the
+    database back and removes any photo file already stored. An edit must come from the
+    version the clinician saw (else EditConflict) and, after the day of the session, give a reason.
+    Removed blend components are voided, never deleted.
     """
+    is_new = session._state.adding
+    stored = None if is_new else TreatmentSession.objects.get(pk=session.pk)
+    if stored is not None:
+        if stored.is_voided:
+            raise ValidationError("This session has been voided and can no longer be edited.")
+        if needs_amendment_reason(stored) and not amendment_reason.strip():
+            raise ValidationError(AMENDMENT_REASON_NEEDED)
     session.full_clean()
     for component in components:
         component.full_clean(exclude=["session"])
@@ -68,12 +89,33 @@ def save_session(
     stored_files = []
     try:
         with transaction.atomic():
+            if not is_new:
+                claim_version(session, session.version if seen_version is None else seen_version)
+            session._change_reason = amendment_reason.strip()
             session.save()
+            if is_new:
+                record_event(AuditAction.CREATE, session)
+            else:
+                record_event(
+                    AuditAction.UPDATE,
+                    session,
+                    changes=diff(snapshot(stored), snapshot(session)),
+                    reason=amendment_reason.strip(),
+                )
             for component in removed_components:
-                component.delete()
+                void_record(
+                    record=component,
+                    reason=amendment_reason.strip() or "Removed from the blend when editing the session.",
+                    by=uploaded_by,
+                )
             for component in components:
+                before = None if component._state.adding else snapshot(BlendComponent.objects.get(pk=component.pk))
                 component.session = session
                 component.save()
+                if before is None:
+                    record_event(AuditAction.CREATE, component, detail={"session": session.pk})
+                elif changes := diff(before, snapshot(component)):
+                    record_event(AuditAction.UPDATE, component, changes=changes, detail={"session": session.pk})
             for photo, upload in zip(new_photos, photos, strict=True):
                 photo.session = session
                 photo.image.save(upload.prepared.image.name, upload.prepared.image, save=False)
@@ -81,8 +123,31 @@ def save_session(
                 photo.thumbnail.save(upload.prepared.thumbnail.name, upload.prepared.thumbnail, save=False)
                 stored_files.append(photo.thumbnail)
                 photo.save()
+                record_event(AuditAction.CREATE, photo, detail={"session": session.pk})
     except BaseException:
         for field in stored_files:
             field.storage.delete(field.name)
         raise
     return session
+
+
+def void_record(*, record, reason, by):
+    """Take a session, photo or blend component out of lists and exports; it stays in history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this record is being voided."})
+    with transaction.atomic():
+        locked = type(record).objects.select_for_update().get(pk=record.pk)
+        if locked.is_voided:
+            raise ValidationError("This record has already been voided.")
+        record.voided_at = timezone.now()
+        record.voided_by = by
+        record.void_reason = reason
+        record._change_reason = reason
+        changed = ["voided_at", "voided_by", "void_reason"]
+        if hasattr(record, "version"):
+            # A void is an edit too: an edit form opened before it must not save over it.
+            record.version = locked.version + 1
+            changed.append("version")
+        record.save(update_fields=changed)
+        record_event(AuditAction.VOID, record, reason=reason)

@@ -6,6 +6,8 @@ urlpatterns = [
     path("patients/<int:patient_pk>/sessions/new/", views.log_session, name="session-log"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.edit_session, name="session-edit"),
+    path("sessions/<int:pk>/void/", views.void_session_view, name="session-void"),
+    path("photos/<uuid:pk>/void/", views.void_photo_view, name="photo-void"),
     path("photos/<uuid:pk>/", views.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", views.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
 ]

@@ -6,12 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.models import AuditAction
+from audit.services import record_event
 from clinic.access import get_patient_for
+from clinic.editing import EditConflict
 from sessions.access import get_photo_for, get_session_for
 from sessions.checks import session_warnings
-from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm
+from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm, VoidForm
 from sessions.models import TreatmentSession
-from sessions.services import UnconfirmedWarnings, save_session
+from sessions.selectors import amendments
+from sessions.services import UnconfirmedWarnings, save_session, void_record
 
 
 @login_required
@@ -27,7 +31,11 @@ def log_session(request, patient_pk):
 
 @login_required
 def edit_session(request, pk):
-    return _session_form_page(request, get_session_for(request.user, pk))
+    session = get_session_for(request.user, pk)
+    if session.is_voided:
+        messages.error(request, "This session has been voided and can no longer be edited.")
+        return redirect(session)
+    return _session_form_page(request, session)
 
 
 def _session_form_page(request, session):
@@ -47,9 +55,13 @@ def _session_form_page(request, session):
                 photos=photos.new_photos(),
                 uploaded_by=request.user,
                 warnings_confirmed=form.cleaned_data["confirm_warnings"],
+                seen_version=form.cleaned_data["seen_version"],
+                amendment_reason=form.cleaned_data["amendment_reason"],
             )
         except UnconfirmedWarnings as unconfirmed:
             warnings = unconfirmed.warnings
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -72,8 +84,42 @@ def _session_form_page(request, session):
 @login_required
 def session_detail(request, pk):
     session = get_session_for(request.user, pk)
-    warnings = session_warnings(session, session.blend_components.all())
-    return render(request, "sessions/session_detail.html", {"session": session, "warnings": warnings})
+    record_event(AuditAction.VIEW, session)
+    context = {
+        "session": session,
+        "warnings": session_warnings(session, session.blend_components.all()),
+        "amendments": amendments(session),
+        "voided_photos": session.photos.model.objects.voided().filter(session=session),
+    }
+    return render(request, "sessions/session_detail.html", context)
+
+
+@login_required
+def void_session_view(request, pk):
+    session = get_session_for(request.user, pk)
+    return _void_page(request, session, session)
+
+
+@login_required
+def void_photo_view(request, pk):
+    photo = get_photo_for(request.user, pk)
+    return _void_page(request, photo, photo.session)
+
+
+def _void_page(request, record, session):
+    if record.is_voided:
+        messages.info(request, "This record was already voided.")
+        return redirect(session)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            void_record(record=record, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{record._meta.verbose_name.capitalize()} voided. It stays in the history.")
+            return redirect(session if record is not session else session.patient)
+    return render(request, "sessions/void.html", {"form": form, "record": record, "session": session})
 
 
 @require_GET
@@ -86,6 +132,9 @@ def photo_file(request, pk, variant="image"):
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("The photo file is missing from storage.") from None
+    if variant != "thumbnail":
+        # Thumbnails are part of a page view that is logged already; the full photo is a view of its own.
+        record_event(AuditAction.VIEW, photo)
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
     response["X-Content-Type-Options"] = "nosniff"

@@ -18,6 +18,7 @@ def stored_session(db, clinician, settings):
         session=session,
         photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
         uploaded_by=clinician,
+        amendment_reason="Photos added after the session.",
     )
     return session
 

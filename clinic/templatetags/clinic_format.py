@@ -11,3 +11,9 @@ def plain(value):
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return "" if value is None else value
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, for sentences such as "paused for 15 minutes"."""
+    return round(duration.total_seconds() / 60)

@@ -91,7 +91,6 @@ def product_form(admin_form):
     return make
 
 
-
 def as_stored(model, field, typed):
     return model._meta.get_field(field).to_python(typed)
 

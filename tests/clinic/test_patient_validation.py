@@ -36,7 +36,6 @@ def patient_form(db):
     return make
 
 
-
 def typed_date(day):
     return day.strftime("%Y-%m-%d")
 

@@ -27,6 +27,8 @@ def edit_data(session, **changes):
         "blend-INITIAL_FORMS": str(len(components)),
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "seen_version": str(session.version),
+        "amendment_reason": "Corrected after checking the machine log",
     }
     for i, component in enumerate(components):
         data |= {
@@ -75,7 +77,8 @@ def test_a_component_ticked_for_removal_is_removed_and_the_other_kept(clinician_
 
     clinician_client.post(reverse("session-edit", args=[session.pk]), edit_data(session, **{"blend-1-DELETE": "on"}))
 
-    assert list(BlendComponent.objects.all()) == [kept]
+    assert list(BlendComponent.objects.current()) == [kept]
+    assert BlendComponent.objects.voided().count() == 1  # voided, not deleted
 
 
 def test_a_rejected_edit_changes_nothing(clinician_client):

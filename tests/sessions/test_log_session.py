@@ -89,8 +89,9 @@ def test_a_clinician_logs_an_mmp_session_with_blend_and_photo(clinician_client, 
 
 
 def test_empty_blend_and_photo_rows_are_ignored(clinician_client, patient):
-    data = form_data(**{"blend-TOTAL_FORMS": "1", "photos-TOTAL_FORMS": "1", "photos-0-phase": "before",
-                        "photos-0-view": "frontal"})
+    data = form_data(
+        **{"blend-TOTAL_FORMS": "1", "photos-TOTAL_FORMS": "1", "photos-0-phase": "before", "photos-0-view": "frontal"}
+    )
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 

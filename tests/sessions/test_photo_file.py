@@ -18,6 +18,7 @@ def stored_photo(clinician, content, name="photo.jpg"):
         session=session,
         photos=[NewPhoto(prepared=prepare_photo(upload(content, name=name)), phase="before", view="top")],
         uploaded_by=clinician,
+        amendment_reason="Photos added after the session.",
     )
     return session.photos.get()
 

@@ -100,3 +100,30 @@ def test_a_decompression_bomb_is_refused_by_its_declared_size_without_decoding()
 def test_a_photo_just_over_the_cap_is_refused_with_its_size_without_decoding():
     with pytest.raises(ValidationError, match=r"more than 40 megapixels \(8000 × 5001\)"):
         prepare_photo(upload(png_header_only(8000, 5001), name="big.png"))
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"<html><script>alert(document.cookie)</script></html>",
+        b"<svg onload=alert(1)>",
+        b"<?php system($_GET['c']); ?>",
+    ],
+    ids=["html", "svg", "php"],
+)
+def test_a_png_carrying_markup_after_its_end_is_refused(hidden):
+    with pytest.raises(ValidationError, match="carries something besides a photo"):
+        prepare_photo(upload(png_bytes() + hidden, name="polyglot.png"))
+
+
+def test_a_jpeg_carrying_a_script_in_a_comment_is_refused():
+    content = jpeg_bytes()
+    polyglot = content[:2] + b"\xff\xfe\x00\x1e<script>alert(1)</script>xxxxx" + content[2:]
+
+    with pytest.raises(ValidationError, match="carries something besides a photo"):
+        prepare_photo(upload(polyglot))
+
+
+def test_a_png_with_harmless_bytes_after_its_end_is_refused_too():
+    with pytest.raises(ValidationError, match="carries something besides a photo"):
+        prepare_photo(upload(png_bytes() + b"trailing-data", name="trailer.png"))

@@ -41,10 +41,20 @@ def new_session(clinician, **fields):
 def two_components():
     minoxidil, dutasteride = LotFactory(product__name="Minoxidil"), LotFactory(product__name="Dutasteride")
     return [
-        BlendComponent(product=minoxidil.product, lot=minoxidil, concentration=Decimal("0.5"),
-                       concentration_unit="%", volume_ml=Decimal("2")),
-        BlendComponent(product=dutasteride.product, lot=dutasteride, concentration=Decimal("0.05"),
-                       concentration_unit="%", volume_ml=Decimal("1")),
+        BlendComponent(
+            product=minoxidil.product,
+            lot=minoxidil,
+            concentration=Decimal("0.5"),
+            concentration_unit="%",
+            volume_ml=Decimal("2"),
+        ),
+        BlendComponent(
+            product=dutasteride.product,
+            lot=dutasteride,
+            concentration=Decimal("0.05"),
+            concentration_unit="%",
+            volume_ml=Decimal("1"),
+        ),
     ]
 
 
@@ -143,8 +153,9 @@ def test_an_expired_lot_needs_confirmation_and_is_then_stored(clinician):
         f"Minoxidil lot {expired.number} expired on {expired.expiry_date:%Y-%m-%d}, before this session."
     ]
 
-    save_session(session=new_session(clinician), components=two_components(), uploaded_by=clinician,
-                 warnings_confirmed=True)
+    save_session(
+        session=new_session(clinician), components=two_components(), uploaded_by=clinician, warnings_confirmed=True
+    )
     assert TreatmentSession.objects.count() == 1
 
 
@@ -161,8 +172,17 @@ def test_editing_updates_components_and_removes_the_ones_taken_out(clinician):
     kept.volume_ml = Decimal("3.5")
     session.needle_depth_mm = Decimal("1.5")
 
-    save_session(session=session, components=[kept], removed_components=[removed], uploaded_by=clinician)
+    save_session(
+        session=session,
+        components=[kept],
+        removed_components=[removed],
+        uploaded_by=clinician,
+        amendment_reason="Wrong depth typed",
+    )
 
     session.refresh_from_db()
     assert session.needle_depth_mm == Decimal("1.50")
-    assert [(c.product.name, c.volume_ml) for c in session.blend_components.all()] == [("Minoxidil", Decimal("3.50"))]
+    current = session.blend_components.current()
+    assert [(c.product.name, c.volume_ml) for c in current] == [("Minoxidil", Decimal("3.50"))]
+    removed.refresh_from_db()
+    assert removed.is_voided and removed.void_reason == "Wrong depth typed"

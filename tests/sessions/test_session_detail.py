@@ -10,9 +10,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_every_parameter_with_its_unit(clinician_client):
-    session = SessionFactory(needle_depth_mm=Decimal("1.50"), frequency_hz=70, passes=3, pain_score=6,
-                             treated_zones=["frontal", "vertex"], treated_area_cm2=Decimal("45.0"),
-                             endpoint="bloody_dew", adverse_events=["haematoma"])
+    session = SessionFactory(
+        needle_depth_mm=Decimal("1.50"),
+        frequency_hz=70,
+        passes=3,
+        pain_score=6,
+        treated_zones=["frontal", "vertex"],
+        treated_area_cm2=Decimal("45.0"),
+        endpoint="bloody_dew",
+        adverse_events=["haematoma"],
+    )
 
     body = clinician_client.get(session.get_absolute_url()).content.decode()
 
@@ -21,14 +28,16 @@ def test_it_shows_every_parameter_with_its_unit(clinician_client):
 
 
 def test_it_lists_the_blend_with_lots_and_strengths(clinician_client):
-    lot = LotFactory(product=ProductFactory(name="Triamcinolone", active_ingredient="triamcinolone acetonide"),
-                     number="TA-9")
-    component = BlendComponentFactory(lot=lot, concentration=Decimal("2.5"), concentration_unit="mg/mL",
-                                      volume_ml=Decimal("1.5"))
+    lot = LotFactory(
+        product=ProductFactory(name="Triamcinolone", active_ingredient="triamcinolone acetonide"), number="TA-9"
+    )
+    component = BlendComponentFactory(
+        lot=lot, concentration=Decimal("2.5"), concentration_unit="mg/mL", volume_ml=Decimal("1.5")
+    )
 
     body = clinician_client.get(component.session.get_absolute_url()).content.decode()
 
-    blend = body[body.index('id="blend"'):]
+    blend = body[body.index('id="blend"') :]
     assert "Triamcinolone" in blend and "TA-9" in blend and "2.5 mg/mL" in blend and "1.5 mL" in blend
 
 

@@ -84,7 +84,6 @@ def blend_form(lot):
     return make
 
 
-
 def as_stored(model, field, typed):
     """The Python value of the typed text, as it would be written past every form check."""
     return model._meta.get_field(field).to_python(typed)

@@ -1,0 +1,75 @@
+"""Writing to the audit trail, and describing what changed."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from audit.context import current_actor
+from audit.models import AuditEvent
+
+# How records are named in the trail: stable words, not Python class names.
+OBJECT_TYPES = {
+    "clinic.patient": "patient",
+    "treatments.treatmentsession": "session",
+    "treatments.blendcomponent": "blend_component",
+    "treatments.sessionphoto": "photo",
+}
+
+
+def record_event(action, obj=None, *, changes=None, reason="", detail=None, user=None, username="", ip_address=None):
+    """Append one event. Who and where default to the current request's actor."""
+    actor = current_actor.get()
+    user = user or actor.user
+    return AuditEvent.objects.create(
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        ip_address=ip_address or actor.ip_address,
+        action=action,
+        object_type=OBJECT_TYPES.get(obj._meta.label_lower, obj._meta.model_name) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        changes=changes or {},
+        reason=reason,
+        detail=detail or {},
+    )
+
+
+def snapshot(instance):
+    """The record's own field values, as JSON-safe values keyed by field name."""
+    values = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def diff(before, after, ignore=("updated_at", "version")):
+    """{field: [old, new]} for every field whose value differs."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if name not in ignore and before.get(name) != value
+    }
+
+
+def describe_changes(model, changes):
+    """Readable lines such as "needle depth (mm): 1.00 → 1.20" for a {field: [old, new]} mapping."""
+    lines = []
+    for name, (old, new) in changes.items():
+        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
+        label = field.verbose_name if field else name
+        if field is not None and field.is_relation:
+            old, new = (_related_name(field, value) for value in (old, new))
+        lines.append(f"{label}: {_shown(old)} → {_shown(new)}")
+    return lines
+
+
+def _related_name(field, pk):
+    if pk is None:
+        return None
+    related = field.related_model._base_manager.filter(pk=pk).first()
+    return str(related) if related else f"#{pk}"
+
+
+def _shown(value):
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

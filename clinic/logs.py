@@ -1,0 +1,13 @@
+import logging
+import traceback
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats tracebacks without the exception's message, which may quote patient data
+    (a duplicate record number, a rejected value). Where it happened is kept."""
+
+    def formatException(self, exc_info):
+        kind, _error, frames = exc_info
+        where = "".join(traceback.format_tb(frames))
+        withheld = "[message withheld: it may quote patient data]"
+        return f"Traceback (most recent call last):\n{where}{kind.__module__}.{kind.__qualname__}: {withheld}"
