@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
@@ -7,9 +8,22 @@ from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 admin.site.register(User, UserAdmin)
 
 
+class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
+    """Clinical records are browsed here, never written: every write goes through the audited
+    services (versions, reasons, audit trail), and nothing clinical is ever deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    form = RangeCheckedModelForm
+class PatientAdmin(ReadOnlyClinicalAdmin):
     list_display = [
         "record_number",
         "last_name",

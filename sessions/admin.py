@@ -2,28 +2,32 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clinic.forms import RangeCheckedModelForm
+from clinic.admin import ReadOnlyClinicalAdmin
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 
 
-class BlendComponentInline(admin.TabularInline):
-    form = RangeCheckedModelForm
-    model = BlendComponent
-    extra = 0
-    autocomplete_fields = ["product", "lot"]
-
-
-class SessionPhotoInline(admin.TabularInline):
-    # Files are shown through the access-checked photo view, never through a media URL.
-    form = RangeCheckedModelForm
-    model = SessionPhoto
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["phase", "view", "taken_at", "uploaded_by", "open_photo"]
-    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BlendComponentInline(ReadOnlyInline):
+    model = BlendComponent
+    fields = ["product", "lot", "concentration", "concentration_unit", "volume_ml", "voided_at", "void_reason"]
+    readonly_fields = fields
+
+
+class SessionPhotoInline(ReadOnlyInline):
+    # Files are shown through the access-checked photo view, never through a media URL.
+    model = SessionPhoto
+    fields = ["phase", "view", "taken_at", "uploaded_by", "voided_at", "void_reason", "open_photo"]
+    readonly_fields = fields
 
     @admin.display(description="photo")
     def open_photo(self, photo):
@@ -31,8 +35,7 @@ class SessionPhotoInline(admin.TabularInline):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(admin.ModelAdmin):
-    form = RangeCheckedModelForm
+class TreatmentSessionAdmin(ReadOnlyClinicalAdmin):
     list_display = ["performed_at", "patient", "technique", "clinician", "needle_depth_mm", "frequency_hz", "is_demo"]
     list_filter = ["technique", "is_demo"]
     list_select_related = ["patient", "clinician"]
