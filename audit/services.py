@@ -39,6 +39,11 @@ def snapshot(instance):
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
+def stored_snapshot(instance):
+    """The snapshot of the row as the database holds it (1.2 typed is stored as 1.20)."""
+    return snapshot(type(instance)._base_manager.get(pk=instance.pk))
+
+
 def diff(before, after, ignore=("updated_at", "version")):
     """{field: [old, new]} for every field whose value differs."""
     return {

@@ -1,7 +1,7 @@
 from django.db import transaction
 
 from audit.models import AuditAction
-from audit.services import diff, record_event, snapshot
+from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
 from clinic.models import Patient
 
@@ -17,5 +17,5 @@ def save_patient(*, patient: Patient, seen_version: int | None = None) -> Patien
         claim_version(patient, patient.version if seen_version is None else seen_version)
         before = snapshot(Patient.objects.get(pk=patient.pk))
         patient.save()
-        record_event(AuditAction.UPDATE, patient, changes=diff(before, snapshot(patient)))
+        record_event(AuditAction.UPDATE, patient, changes=diff(before, stored_snapshot(patient)))
     return patient

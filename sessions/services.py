@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
-from audit.services import diff, record_event, snapshot
+from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
 from sessions.checks import session_warnings
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
@@ -99,7 +99,7 @@ def save_session(
                 record_event(
                     AuditAction.UPDATE,
                     session,
-                    changes=diff(snapshot(stored), snapshot(session)),
+                    changes=diff(snapshot(stored), stored_snapshot(session)),
                     reason=amendment_reason.strip(),
                 )
             for component in removed_components:
@@ -114,7 +114,7 @@ def save_session(
                 component.save()
                 if before is None:
                     record_event(AuditAction.CREATE, component, detail={"session": session.pk})
-                elif changes := diff(before, snapshot(component)):
+                elif changes := diff(before, stored_snapshot(component)):
                     record_event(AuditAction.UPDATE, component, changes=changes, detail={"session": session.pk})
             for photo, upload in zip(new_photos, photos, strict=True):
                 photo.session = session

@@ -117,9 +117,10 @@ def _void_page(request, record, session):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{record._meta.verbose_name.capitalize()} voided. It stays in the history.")
+            messages.success(request, f"{record._meta.verbose_name.capitalize()} voided; it stays in the history.")
             return redirect(session if record is not session else session.patient)
-    return render(request, "sessions/void.html", {"form": form, "record": record, "session": session})
+    context = {"form": form, "record": record, "session": session, "kind": record._meta.verbose_name}
+    return render(request, "sessions/void.html", context)
 
 
 @require_GET

@@ -102,7 +102,8 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     clinician = factory.SubFactory(UserFactory, roles=["clinician"])
-    performed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    # Minute precision, as the form's date-time field has.
+    performed_at = factory.LazyFunction(lambda: (timezone.now() - timedelta(days=3)).replace(second=0, microsecond=0))
     technique = Technique.MMP
     device = factory.SubFactory(DeviceFactory)
     cartridge = factory.SubFactory(CartridgeFactory)

@@ -24,7 +24,7 @@ DROP FUNCTION IF EXISTS audit_refuse_change();
 def run_on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # None: the SQL's own % is not a placeholder
 
     return run
 

@@ -1,0 +1,119 @@
+"""Every login, logout, failure, write and view of patient data leaves an audit event."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditEvent
+from clinic.models import Patient
+from sessions.photos import prepare_photo
+from sessions.services import NewPhoto, save_session
+from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
+from tests.images import jpeg_bytes, upload
+from tests.sessions.test_edit_session import edit_data
+from tests.sessions.test_log_session import form_data, with_blend, with_photos
+
+pytestmark = pytest.mark.django_db
+
+
+def events(action):
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def test_a_login_and_a_logout_are_recorded_with_user_time_and_address(client):
+    user = UserFactory(username="dr.rossi", roles=["clinician"])
+    before = timezone.now()
+
+    client.post(reverse("login"), {"username": "dr.rossi", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3")
+    client.post(reverse("logout"), REMOTE_ADDR="10.1.2.3")
+
+    (login,) = events(AuditAction.LOGIN)
+    (logout,) = events(AuditAction.LOGOUT)
+    assert (login.user, login.username, login.ip_address) == (user, "dr.rossi", "10.1.2.3")
+    assert before <= login.at <= logout.at <= timezone.now()
+    assert logout.user == user
+
+
+def test_a_failed_login_is_recorded_with_the_username_tried(client):
+    UserFactory(username="dr.rossi")
+
+    client.post(reverse("login"), {"username": "dr.rossi", "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
+
+    (failure,) = events(AuditAction.LOGIN_FAILED)
+    assert (failure.user, failure.username, failure.ip_address) == (None, "dr.rossi", "10.9.9.9")
+
+
+def test_creating_and_editing_a_patient_are_recorded_with_the_changed_fields(clinician_client, clinician):
+    data = {
+        "record_number": "P-1",
+        "first_name": "Ada",
+        "last_name": "L",
+        "date_of_birth": "1980-01-01",
+        "sex": "female",
+        "diagnosis": "aga",
+    }
+    clinician_client.post(reverse("patient-create"), data)
+    patient = Patient.objects.get()
+
+    clinician_client.post(reverse("patient-edit", args=[patient.pk]), {**data, "diagnosis": "te", "seen_version": 1})
+
+    (created,) = events(AuditAction.CREATE)
+    (updated,) = events(AuditAction.UPDATE)
+    assert (created.user, created.object_type, created.object_id) == (clinician, "patient", str(patient.pk))
+    assert updated.changes == {"diagnosis": ["aga", "te"]}
+
+
+def test_logging_a_session_records_the_session_its_blend_and_its_photo(clinician_client, clinician):
+    patient = PatientFactory()
+    data = with_photos(with_blend(form_data(), LotFactory()), ("before", "vertex", jpeg_bytes()))
+
+    clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    created = {(event.object_type, event.user) for event in events(AuditAction.CREATE)}
+    assert created == {("session", clinician), ("blend_component", clinician), ("photo", clinician)}
+
+
+def test_editing_a_session_records_old_and_new_values_and_the_reason(clinician_client):
+    session = SessionFactory(needle_depth_mm=Decimal("1.00"))
+
+    clinician_client.post(
+        reverse("session-edit", args=[session.pk]),
+        edit_data(session, needle_depth_mm="1.2", amendment_reason="Machine log says 1.2"),
+    )
+
+    (updated,) = events(AuditAction.UPDATE)
+    assert updated.object_type == "session"
+    assert updated.changes == {"needle_depth_mm": ["1.00", "1.20"]}
+    assert updated.reason == "Machine log says 1.2"
+
+
+def test_viewing_a_patient_a_session_and_a_photo_is_recorded(clinician_client, clinician):
+    session = SessionFactory()
+    save_session(
+        session=session,
+        uploaded_by=clinician,
+        amendment_reason="photo added",
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top")],
+    )
+    photo = session.photos.get()
+
+    clinician_client.get(session.patient.get_absolute_url())
+    clinician_client.get(session.get_absolute_url())
+    clinician_client.get(reverse("photo-file", args=[photo.pk]))
+
+    viewed = [(e.object_type, e.object_id, e.user) for e in events(AuditAction.VIEW)]
+    assert viewed == [
+        ("patient", str(session.patient.pk), clinician),
+        ("session", str(session.pk), clinician),
+        ("photo", str(photo.pk), clinician),
+    ]
+
+
+def test_refused_visitors_leave_no_view_event(client_for, researcher):
+    patient = PatientFactory()
+
+    client_for(researcher).get(patient.get_absolute_url())
+
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()

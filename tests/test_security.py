@@ -1,0 +1,109 @@
+"""Headers, production settings, error pages and logs: nothing weakens the clinic's defences or leaks data."""
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+
+from clinic.logs import RedactingFormatter
+from tests.factories import PatientFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "signed_in"), [("/accounts/login/", False), ("/patients/", True), ("/patients/new/", True)]
+)
+def test_every_html_page_has_a_content_security_policy_with_a_nonce(client, clinician, url, signed_in):
+    if signed_in:
+        client.force_login(clinician)
+    response = client.get(url)
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_pages_forbid_framing_and_sniffing(clinician_client):
+    response = clinician_client.get("/patients/")
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_deploy_checks_pass_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env |= {
+        "DJANGO_SECRET_KEY": "x7!" + "k" * 60 + "Zq9#long-random-production-key",
+        "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_server_error_page_shows_no_patient_data(clinician):
+    patient = PatientFactory(first_name="Zenobia", last_name="Quartermaine", record_number="P-77777")
+    client = Client(raise_request_exception=False)
+    client.force_login(clinician)
+    leak = IntegrityError(f"duplicate key (record_number)=({patient.record_number}) for {patient.last_name}")
+
+    with mock.patch("clinic.views.PatientForm", side_effect=leak):
+        response = client.get(reverse("patient-edit", args=[patient.pk]))
+
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert "Quartermaine" not in body and "P-77777" not in body and "Zenobia" not in body
+
+
+def test_logged_tracebacks_keep_where_but_not_the_message_that_may_quote_patient_data():
+    record_number, last_name = "P-77777", "Quartermaine"
+    try:
+        raise IntegrityError(f"duplicate key (record_number)=({record_number}) for {last_name}")
+    except IntegrityError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            ("/patients/5/edit/",),
+            sys.exc_info(),
+        )
+
+    text = RedactingFormatter("%(message)s").format(record)
+
+    assert "Internal Server Error: /patients/5/edit/" in text
+    assert "test_security.py" in text and "django.db.utils.IntegrityError" in text
+    assert "Quartermaine" not in text and "P-77777" not in text
+
+
+def test_the_application_log_handler_uses_the_redacting_formatter():
+    from django.conf import settings
+
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == "redacted"
+    assert settings.LOGGING["formatters"]["redacted"]["()"] == "clinic.logs.RedactingFormatter"
