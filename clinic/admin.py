@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.models import AuditAction
+from audit.services import record_event
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 
@@ -9,8 +12,19 @@ admin.site.register(User, UserAdmin)
 
 
 class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
-    """Clinical records are browsed here, never written: every write goes through the audited
-    services (versions, reasons, audit trail), and nothing clinical is ever deleted."""
+    """Clinical records are browsed here by superusers, never written: every write goes through
+    the audited services (versions, reasons, audit trail), and nothing clinical is ever deleted.
+    Opening a record here is audited like opening it in the app."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        # Model permissions alone must not open patient data to someone without the clinical role.
+        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -20,6 +34,30 @@ class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_view(request, object_id, response)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._record_view(request, object_id, response)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's form view would save a POSTed old version: never here.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("Clinical records are read-only in the admin.")
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._record_view(request, object_id, response)
+        return response
+
+    def _record_view(self, request, object_id, response):
+        if response.status_code == 200:
+            record = self.model._base_manager.filter(pk=object_id).first()
+            if record is not None:
+                record_event(AuditAction.VIEW, record, detail={"via": "admin"})
 
 
 @admin.register(Patient)

@@ -107,3 +107,25 @@ def test_media_files_have_no_public_url(stored_session, clinician_client):
 
     assert clinician_client.get(f"/media/{photo.image.name}").status_code == 404
     assert clinician_client.get(f"/{photo.image.name}").status_code == 404
+
+
+def test_model_permissions_alone_do_not_open_clinical_records_in_the_admin(stored_session, client_for):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    staff_curator = UserFactory(is_staff=True, roles=["curator"])
+    staff_curator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_patient", "view_treatmentsession"])
+    )
+    client = client_for(staff_curator)
+
+    patient = stored_session.patient
+    for url in (
+        reverse("admin:clinic_patient_changelist"),
+        reverse("admin:clinic_patient_change", args=[patient.pk]),
+        reverse("admin:treatments_treatmentsession_change", args=[stored_session.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert patient.last_name not in response.content.decode()

@@ -117,3 +117,13 @@ def test_refused_visitors_leave_no_view_event(client_for, researcher):
     client_for(researcher).get(patient.get_absolute_url())
 
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+def test_opening_a_clinical_record_in_the_admin_is_recorded_too(client_for, superuser):
+    session = SessionFactory()
+
+    client_for(superuser).get(reverse("admin:clinic_patient_change", args=[session.patient.pk]))
+    client_for(superuser).get(reverse("admin:treatments_treatmentsession_history", args=[session.pk]))
+
+    viewed = [(e.object_type, e.user, e.detail) for e in events(AuditAction.VIEW)]
+    assert viewed == [("patient", superuser, {"via": "admin"}), ("session", superuser, {"via": "admin"})]

@@ -1,0 +1,413 @@
+"""Every URL of the project, requested with GET by every role, answers as EXPECTED says.
+
+The routes come from the resolver (tests/routes.py), the admin's included, never from a list kept
+by hand: a route added without an entry in EXPECTED fails here, so no page can be forgotten.
+Routes with parameters are filled with real objects of a small world (a patient, a session with a
+blend component and a stored photo, one object of every model the admin shows).
+
+tests/test_access.py states the same rules for the patient pages one by one; this file is the net.
+"""
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from itertools import product
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.forms import MultiWidget
+from django.http import QueryDict
+from django.urls import resolve, reverse
+
+from audit.models import AuditAction
+from audit.services import record_event, stored_snapshot
+from clinic.models import Patient
+from clinic.roles import CLINICIAN
+from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
+from sessions.photos import prepare_photo
+from sessions.services import NewPhoto, save_session, void_record
+from tests.factories import BlendComponentFactory, PatientFactory, UserFactory
+from tests.images import jpeg_bytes, upload
+from tests.routes import discover, fill_route
+
+ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_clinician", "superuser"]
+# Who must never see a patient's name or record number, whatever the page.
+KEPT_AWAY = {"anonymous", "outsider", "curator", "researcher"}
+CLINICAL_MODELS = (Patient, TreatmentSession, BlendComponent, SessionPhoto)
+
+LAST_NAME = "Zabrowskiewicz"
+RECORD_NUMBER = "MRN-58213"
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    # For a redirect: where it must lead. Placeholders: {next} (?next= the requested path, encoded),
+    # {path} (the requested path) and the pages named in _places().
+    location: str | None = None
+
+    def __str__(self):
+        return f"{self.status} → {self.location}" if self.location else str(self.status)
+
+
+OK = Expect(200)
+FORBIDDEN = Expect(403)
+NOT_FOUND = Expect(404)
+NOT_ALLOWED = Expect(405)
+TO_LOGIN = Expect(302, "{login}?{next}")
+TO_ADMIN_LOGIN = Expect(302, "{admin_login}?{next}")
+TO_ADMIN_INDEX = Expect(302, "{admin_index}")
+TO_HOME = Expect(302, "{home}")
+TO_PATIENT_LIST = Expect(302, "{patient_list}")
+TO_PATIENT_PAGE = Expect(302, "http://testserver{patient_page}")  # contenttypes.views.shortcut: absolute
+TO_CHANGE_PAGE = Expect(302, "{path}change/")
+
+
+def per_role(default, **by_role):
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, f"not roles: {unknown}"
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+# Patients, sessions, photos and their pages: clinicians (and the superuser, who holds every role).
+PATIENT_DATA = per_role(FORBIDDEN, anonymous=TO_LOGIN, clinician=OK, staff_clinician=OK, superuser=OK)
+
+
+def admin_page(superuser, staff_clinician=FORBIDDEN):
+    """An admin page: whoever is not staff is sent to the admin's login page."""
+    return per_role(TO_ADMIN_LOGIN, staff_clinician=staff_clinician, superuser=superuser)
+
+
+def model_admin(app_model, superuser, staff_clinician=None):
+    """The pages of one ModelAdmin: what the superuser and a staff clinician get on each view."""
+    staff_clinician = staff_clinician or {}
+    unknown = set(staff_clinician) - set(superuser)
+    assert not unknown, f"{app_model}: no superuser rule for {unknown}"
+    return {
+        f"admin:{app_model}_{view}": admin_page(expect, staff_clinician.get(view, FORBIDDEN))
+        for view, expect in superuser.items()
+    }
+
+
+EVERYTHING = {"changelist": OK, "add": OK, "change": OK, "history": OK, "delete": OK}
+# Clinical records are read in the admin, never written there, and never deleted by anyone.
+CLINICAL_RECORD = {
+    "changelist": OK,
+    "add": FORBIDDEN,
+    "change": OK,
+    "history": OK,
+    "simple_history": OK,
+    "delete": FORBIDDEN,
+}
+AUDIT_TRAIL = {"changelist": OK, "add": FORBIDDEN, "change": OK, "history": OK, "delete": FORBIDDEN}
+# django-axes' own records: read and cleared by the superuser, never added by hand.
+LOGIN_THROTTLING = {**EVERYTHING, "add": FORBIDDEN}
+# Equipment and stock: clinicians marked staff add, change and view them (clinic.roles); they delete nothing.
+EQUIPMENT_FOR_STAFF_CLINICIANS = {"changelist": OK, "add": OK, "change": OK, "history": OK}
+
+# The rule for every request, by label: the URL name ("namespace:name"), "unnamed:<route>" for an
+# unnamed pattern, and "name(parameter=value)" where one pattern gives several URLs. Exact labels win, then
+# the pattern's own key, then the first glob that matches.
+EXPECTED = {
+    # The superuser holds every role (User.has_role), so the home page takes them to the patients too.
+    "home": per_role(
+        OK, anonymous=TO_LOGIN, clinician=TO_PATIENT_LIST, staff_clinician=TO_PATIENT_LIST, superuser=TO_PATIENT_LIST
+    ),
+    "login": per_role(TO_HOME, anonymous=OK),  # redirect_authenticated_user=True
+    "logout": per_role(NOT_ALLOWED),  # POST only
+    "logout-everywhere": per_role(OK, anonymous=TO_LOGIN),
+    "healthz": per_role(OK),
+    "patient-list": PATIENT_DATA,
+    "patient-create": PATIENT_DATA,
+    "patient-detail": PATIENT_DATA,
+    "patient-edit": PATIENT_DATA,
+    "session-log": PATIENT_DATA,
+    "session-detail": PATIENT_DATA,
+    "session-edit": PATIENT_DATA,
+    "session-void": PATIENT_DATA,
+    "photo-file": PATIENT_DATA,
+    "photo-thumbnail": PATIENT_DATA,
+    "photo-void": PATIENT_DATA,
+    # The admin site's own pages.
+    "admin:index": admin_page(OK, staff_clinician=OK),
+    "admin:login": per_role(OK, staff_clinician=TO_ADMIN_INDEX, superuser=TO_ADMIN_INDEX),
+    "admin:logout": per_role(TO_ADMIN_INDEX, staff_clinician=NOT_ALLOWED, superuser=NOT_ALLOWED),
+    "admin:password_change": admin_page(OK, staff_clinician=OK),
+    "admin:password_change_done": admin_page(OK, staff_clinician=OK),
+    "admin:jsi18n": admin_page(OK, staff_clinician=OK),
+    "admin:autocomplete": admin_page(FORBIDDEN),  # 403 without its query parameters, even for the superuser
+    "admin:view_on_site": admin_page(TO_PATIENT_PAGE, staff_clinician=TO_PATIENT_PAGE),
+    "admin:app_list(app_label=clinic)": admin_page(OK, staff_clinician=OK),
+    "admin:app_list(*)": admin_page(OK, staff_clinician=NOT_FOUND),
+    "unnamed:admin/(?P<url>.*)$": admin_page(NOT_FOUND, staff_clinician=NOT_FOUND),
+    # Every ModelAdmin, one line each.
+    **model_admin("clinic_patient", CLINICAL_RECORD),
+    **model_admin("treatments_treatmentsession", CLINICAL_RECORD),
+    **model_admin("audit_auditevent", AUDIT_TRAIL),
+    **model_admin("clinic_device", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_needlecartridge", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_product", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_lot", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_user", EVERYTHING),
+    "admin:auth_user_password_change": admin_page(OK),
+    **model_admin("auth_group", EVERYTHING),
+    **model_admin("axes_accessattempt", LOGIN_THROTTLING),
+    **model_admin("axes_accesslog", LOGIN_THROTTLING),
+    **model_admin("axes_accessfailurelog", LOGIN_THROTTLING),
+    # admin/<app>/<model>/<id>/ of every ModelAdmin: a redirect to the change page, whoever is staff.
+    "unnamed:admin/*/*/<path:object_id>/": admin_page(TO_CHANGE_PAGE, staff_clinician=TO_CHANGE_PAGE),
+}
+
+
+def rule_for(label, key):
+    if label in EXPECTED:
+        return EXPECTED[label]
+    if key in EXPECTED:
+        return EXPECTED[key]
+    return next((rule for pattern, rule in EXPECTED.items() if fnmatchcase(label, pattern)), None)
+
+
+def missing_rule_message(label):
+    return f"route {label} has no access expectation: add it to EXPECTED in tests/test_every_route.py"
+
+
+# The world the parameters are filled from.
+
+
+@dataclass
+class World:
+    patient: Patient
+    session: TreatmentSession
+    photo: SessionPhoto
+    admin_objects: dict
+
+
+@pytest.fixture
+def staff_clinician(db):
+    """A clinician also marked staff: the admin opens equipment and stock to them (README, roles)."""
+    return UserFactory(username="staff.clinician", is_staff=True, roles=[CLINICIAN])
+
+
+@pytest.fixture
+def world(db, clinician):
+    patient = PatientFactory(last_name=LAST_NAME, record_number=RECORD_NUMBER)
+    session = BlendComponentFactory(session__patient=patient).session
+    save_session(
+        session=session,
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
+        uploaded_by=clinician,
+        amendment_reason="Photos added after the session.",
+    )
+    access = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "someone", "http_accept": "*/*"}
+    AccessAttempt.objects.create(
+        **access, path_info="/accounts/login/", get_data="", post_data="", failures_since_start=1
+    )
+    AccessLog.objects.create(**access, path_info="/accounts/login/")
+    AccessFailureLog.objects.create(**access, path_info="/accounts/login/")
+    record_event(AuditAction.VIEW, patient, user=clinician)
+
+    chosen = {Patient: patient, TreatmentSession: session, type(clinician): clinician}
+    admin_objects = {}
+    for model in admin.site._registry:
+        obj = chosen.get(model) or model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {model._meta.label} object for its admin pages: create one in world()"
+        admin_objects[model] = obj
+    return World(patient=patient, session=session, photo=session.photos.get(), admin_objects=admin_objects)
+
+
+def parameter_values(route, name, converter, world):
+    """Every value to request for one parameter of a route (a list: a few routes are tried with several)."""
+    if route.model is not None and name in ("object_id", "id"):
+        return [world.admin_objects[route.model].pk]
+    first_segment = route.route.split("/", 1)[0]
+    values = {
+        ("patient_pk", "int"): world.patient.pk,
+        ("pk", "int", "patients"): world.patient.pk,
+        ("pk", "int", "sessions"): world.session.pk,
+        ("pk", "uuid"): world.photo.pk,
+        ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,
+        ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site
+        ("url", "regex"): "no-such-page/",  # the admin's catch-all
+    }
+    for lookup in ((name, converter, first_segment), (name, converter)):
+        if lookup in values:
+            return [values[lookup]]
+    if (name, converter) == ("app_label", "regex"):
+        return sorted({model._meta.app_label for model in admin.site._registry})
+    raise LookupError(f"route {route.key}: no value for parameter <{converter}:{name}>: teach parameter_values()")
+
+
+def requests_for(route, world):
+    """[(label, url)] for one discovered pattern: one URL, or one per value of a multi-valued parameter."""
+    args = ()
+    if route.positional:
+        if not (route.model and route.key.endswith("_simple_history") and route.positional == 2):
+            raise LookupError(f"route {route.key}: no values for its {route.positional} positional groups")
+        obj = world.admin_objects[route.model]
+        args = (obj.pk, obj.history.order_by("history_id").first().history_id)  # its first version
+    names = [name for name, _ in route.params]
+    choices = [parameter_values(route, name, converter, world) for name, converter in route.params]
+    several = [name for name, values in zip(names, choices, strict=True) if len(values) > 1]
+    found = []
+    for values in product(*choices):
+        kwargs = dict(zip(names, values, strict=True))
+        url = reverse(route.name, args=args, kwargs=kwargs) if route.name else fill_route(route.route, kwargs)
+        label = route.key + "".join(f"({name}={kwargs[name]})" for name in several)
+        found.append((label, url))
+    return found
+
+
+def every_request(world):
+    """The discovered routes, the (route, label, url) requests to make of them, and the routes that
+    could not be filled (each with what is missing)."""
+    routes = discover()
+    requests, unfilled = [], []
+    for route in routes:
+        try:
+            requests.extend((route, label, url) for label, url in requests_for(route, world))
+        except LookupError as error:
+            if rule_for(route.key, route.key) is None:
+                unfilled.append(missing_rule_message(route.key))
+            unfilled.append(str(error))
+    return routes, requests, unfilled
+
+
+def _places(world):
+    return {
+        "login": reverse("login"),
+        "admin_login": reverse("admin:login"),
+        "admin_index": reverse("admin:index"),
+        "home": reverse("home"),
+        "patient_list": reverse("patient-list"),
+        "patient_page": world.patient.get_absolute_url(),
+    }
+
+
+def where_to(expect, url, places):
+    next_query = QueryDict(mutable=True)
+    next_query["next"] = url
+    return expect.location.format(**places, next=next_query.urlencode(safe="/"), path=url)
+
+
+# The tests.
+
+
+def test_every_route_is_discovered_requested_and_has_an_expectation(world):
+    routes, requests, problems = every_request(world)
+    for route, label, url in requests:
+        if rule_for(label, route.key) is None:
+            problems.append(missing_rule_message(label))
+        if (resolved := resolve(url).route) != route.route:
+            problems.append(f"{url} (for {label}) reaches route {resolved}, not {route.route}")
+    labels = {label for _, label, _ in requests}
+    for pattern in EXPECTED:
+        if not any(pattern == label or fnmatchcase(label, pattern) for label in labels):
+            problems.append(f"EXPECTED[{pattern!r}] matches no route any more: remove it")
+    for model, model_admin_ in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        owned = {route.key for route in routes if route.model is model}
+        for view in ("changelist", "add", "change", "history", "delete"):
+            if f"{info}_{view}" not in owned:
+                problems.append(f"{type(model_admin_).__name__}: {info}_{view} was not discovered")
+    assert not problems, "\n".join(problems)
+    assert len(routes) > 90, "the walk found too few routes: does it still descend into the admin?"
+    print(
+        f"\n{len(routes)} URL patterns discovered; {len(requests)} URLs × {len(ROLES)} roles"
+        f" = {len(requests) * len(ROLES)} requests checked by test_every_route_answers_each_role_as_expected"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_expected(role, world, client_for, request):
+    client = client_for(None if role == "anonymous" else request.getfixturevalue(role))
+    places = _places(world)
+    _, requests, failures = every_request(world)
+    for route, label, url in requests:
+        rule = rule_for(label, route.key)
+        if rule is None:
+            failures.append(missing_rule_message(label))
+            continue
+        try:
+            response = client.get(url)
+        except Exception as error:  # the test client re-raises what would be a 500: note it, go on
+            failures.append(f"GET {url} ({label}) as {role}: expected {rule[role]}, got 500 ({error!r})")
+            continue
+        body = response.getvalue().decode(errors="replace")  # reads (and so closes) a streamed file too
+        location = response.get("Location", "")
+        got = Expect(response.status_code, location or None)
+        wanted = Expect(rule[role].status, where_to(rule[role], url, places) if rule[role].location else None)
+        if got != wanted:
+            failures.append(f"GET {url} ({label}) as {role}: expected {wanted}, got {got}")
+        if role in KEPT_AWAY or (role != "clinician" and response.status_code in (302, 403)):
+            failures.extend(
+                f"GET {url} ({label}) as {role}: the {response.status_code} answer shows {secret}"
+                for secret in (LAST_NAME, RECORD_NUMBER)
+                if secret in body or secret in location
+            )
+    assert not failures, f"{role}: {len(failures)} problems over {len(requests)} URLs:\n" + "\n".join(failures)
+    print(f"\n{role}: {len(requests)} URLs checked")
+
+
+def test_the_admin_offers_no_way_to_delete_a_clinical_record(world, superuser, rf):
+    """No delete page opens (above); nor may a change page offer delete boxes on inline rows, or a list the
+    "delete selected" action."""
+    request = rf.get("/admin/")
+    request.user = superuser
+    problems = []
+    for model, model_admin_ in admin.site._registry.items():
+        obj = world.admin_objects[model]
+        if model in CLINICAL_MODELS:
+            if model_admin_.has_delete_permission(request, obj):
+                problems.append(f"{type(model_admin_).__name__} lets the superuser delete a {model._meta.verbose_name}")
+            if "delete_selected" in model_admin_.get_actions(request):
+                problems.append(f"{type(model_admin_).__name__} offers the delete-selected action")
+        for inline in model_admin_.get_inline_instances(request, obj):
+            if inline.model in CLINICAL_MODELS and inline.can_delete and inline.has_delete_permission(request, obj):
+                problems.append(f"{type(inline).__name__} on {type(model_admin_).__name__} lets rows be deleted")
+    assert not problems, "\n".join(problems)
+
+
+def as_posted(form):
+    """The data a browser would send back for this form, unchanged."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(field.widget, MultiWidget):
+            parts = field.widget.decompress(value)
+            for suffix, widget, part in zip(field.widget.widgets_names, field.widget.widgets, parts, strict=True):
+                data[name + suffix] = widget.format_value(part)
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = "on" if value is True else str(value)
+    return data
+
+
+def test_no_admin_page_of_a_clinical_record_takes_a_write(world, client_for, superuser, clinician):
+    """Clinical records are read in the admin, never written there: posting back any form an admin page of
+    theirs shows (change page, a past version's page) is refused and leaves the record as stored. Otherwise
+    an edit — or the undoing of a void — would skip the audited services, versions and amendment reasons."""
+    void_record(record=world.session, reason="Logged on the wrong patient.", by=clinician)
+    client = client_for(superuser)
+    tried, problems = [], []
+    for route in discover():
+        if route.model not in CLINICAL_MODELS:
+            continue
+        obj = world.admin_objects[route.model]
+        for label, url in requests_for(route, world):
+            shown = client.get(url)
+            if shown.status_code != 200 or "adminform" not in (shown.context or {}):
+                continue
+            tried.append(label)
+            stored = stored_snapshot(obj)
+            response = client.post(url, as_posted(shown.context["adminform"].form))
+            if response.status_code != 403:
+                problems.append(f"POST {url} ({label}) as superuser: expected 403, got {response.status_code}")
+            if (now := stored_snapshot(obj)) != stored:
+                changed = {name: [stored[name], now[name]] for name in stored if stored[name] != now[name]}
+                problems.append(f"POST {url} ({label}) wrote {route.model._meta.verbose_name} #{obj.pk}: {changed}")
+    assert tried, "no admin form of a clinical record found: has the walk lost the admin?"
+    assert not problems, "\n".join(problems)
