@@ -13,6 +13,8 @@ OBJECT_TYPES = {
     "treatments.treatmentsession": "session",
     "treatments.blendcomponent": "blend_component",
     "treatments.sessionphoto": "photo",
+    "protocols.protocolpreset": "preset",
+    "protocols.presetblendcomponent": "preset_blend_component",
 }
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
@@ -41,6 +42,7 @@ class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
         return response
 
     def history_view(self, request, object_id, extra_context=None):
+        self._refuse_malformed_ids(object_id)
         response = super().history_view(request, object_id, extra_context)
         self._record_view(request, object_id, response)
         return response
@@ -49,9 +51,19 @@ class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
         # simple-history's form view would save a POSTed old version: never here.
         if request.method not in ("GET", "HEAD"):
             raise PermissionDenied("Clinical records are read-only in the admin.")
+        self._refuse_malformed_ids(object_id, version_id)
         response = super().history_form_view(request, object_id, version_id, extra_context)
         self._record_view(request, object_id, response)
         return response
+
+    def _refuse_malformed_ids(self, object_id, version_id=None):
+        # simple-history's views crash on an id that is not a number; an unknown page is a 404.
+        try:
+            self.model._meta.pk.to_python(object_id)
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such record.") from None
 
     def _record_view(self, request, object_id, response):
         if response.status_code == 200:

@@ -11,4 +11,4 @@ class ClinicConfig(AppConfig):
         from clinic.roles import sync_roles
 
         # Like contrib.auth's permissions: groups follow the code after every migrate.
-        post_migrate.connect(sync_roles, sender=self, dispatch_uid="clinic.sync_roles")
+        post_migrate.connect(sync_roles, dispatch_uid="clinic.sync_roles")

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
 
@@ -50,18 +51,43 @@ class RangeMessagesMixin:
                 attrs["max"] = range_.high
 
 
+USERNAME_MAX_LENGTH = 150
+
+
+def username_for_axes(request, credentials):
+    return str((credentials or {}).get("username") or "")[:USERNAME_MAX_LENGTH]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing an over-long username before it reaches authentication."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(validators.MaxLengthValidator(USERNAME_MAX_LENGTH))
+
+
+TAMPERED_FORM = "This form was altered or is out of date: reload the page and enter your changes again."
+
+
 class VersionedFormMixin(forms.Form):
     """Remembers which version of the record the form showed, for optimistic concurrency."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = self.instance.version
 
     def clean_seen_version(self):
-        # A form posted without it (or tampered with) is checked against the version stored now.
-        return self.cleaned_data["seen_version"] or self.instance.version
+        raw = self.cleaned_data["seen_version"]
+        if not raw:
+            # A form without it (an old page) is checked against the version stored now.
+            return self.instance.version
+        if not raw.isdigit() or int(raw) < 1:
+            # A hidden field cannot show its own error: say it where the user will read it.
+            self.add_error(None, TAMPERED_FORM)
+            return None
+        return int(raw)
 
     def show_conflict(self, conflict):
         """Keep what the user typed, explain what changed meanwhile, and let a second save go through."""

@@ -17,7 +17,11 @@ ADMIN_PERMISSIONS = {
         for model in ("device", "needlecartridge", "product", "lot")
         for action in ("add", "change", "view")
     ],
-    CURATOR: [],
+    CURATOR: [
+        ("protocols", model, action)
+        for model in ("protocolpreset", "presetblendcomponent")
+        for action in ("add", "change", "view")
+    ],
     RESEARCHER: [],
 }
 
@@ -25,10 +29,10 @@ ADMIN_PERMISSIONS = {
 def sync_roles(apps=global_apps, **kwargs):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # Runs after each app's migrations; permissions of apps not migrated yet are added on a later run.
     for role in ALL_ROLES:
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = [
-            Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
-            for app, model, action in ADMIN_PERMISSIONS[role]
-        ]
-        group.permissions.add(*wanted)
+        for app, model, action in ADMIN_PERMISSIONS[role]:
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app, codename=f"{action}_{model}")
+            )

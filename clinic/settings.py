@@ -66,11 +66,13 @@ INSTALLED_APPS = [
     "simple_history",
     "clinic",
     "sessions.apps.TreatmentSessionsConfig",
+    "protocols",
     "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clinic.middleware.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,6 +204,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Usernames longer than a real one are cut before django-axes stores them (its column holds 255).
+AXES_USERNAME_CALLABLE = "clinic.forms.username_for_axes"
 
 LOGGING = {
     "version": 1,

@@ -3,13 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
+from clinic.forms import LoginForm
 
 admin.site.site_header = "Scalp Session Logger administration"
 admin.site.site_title = "Scalp Session Logger"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout-everywhere"),
     path("healthz", views.healthz, name="healthz"),

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from clinic.forms import DateInput, RangeMessagesMixin, VersionedFormMixin
+from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, VersionedFormMixin
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from sessions.models import (
     BlendComponent,
@@ -112,11 +112,20 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
         self.fields["lot"].queryset = Lot.objects.select_related("product")
 
 
+def refuse_negative_form_count(formset):
+    if formset.is_bound and formset.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
+        raise forms.ValidationError(TAMPERED_FORM)
+
+
 class BaseBlendFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         # Voided components are history: they cannot be edited or posted back.
         kwargs.setdefault("queryset", BlendComponent.objects.current())
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        refuse_negative_form_count(self)
 
     def kept_and_removed(self):
         """The components to store (new, edited or untouched) and the stored ones to remove."""
@@ -169,6 +178,10 @@ class PhotoForm(forms.Form):
 
 
 class BasePhotoFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        refuse_negative_form_count(self)
+
     def new_photos(self):
         return [
             NewPhoto(

@@ -131,7 +131,9 @@ class TreatmentSessionQuerySet(VoidableQuerySet):
         return self.order_by("-performed_at", "-pk")
 
     def with_details(self):
-        return self.select_related("patient", "clinician", "device", "cartridge", "voided_by").prefetch_related(
+        return self.select_related(
+            "patient", "clinician", "device", "cartridge", "voided_by", "preset"
+        ).prefetch_related(
             Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product", "lot")),
             Prefetch("photos", queryset=SessionPhoto.objects.current().order_by("-phase", "view", "taken_at")),
         )
@@ -146,6 +148,15 @@ class TreatmentSession(Voidable):
     )
     performed_at = models.DateTimeField("performed at")
     technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    preset = models.ForeignKey(
+        "protocols.ProtocolPreset",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name="started from preset",
+        help_text="The exact preset version the session started from.",
+    )
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name="device"
     )

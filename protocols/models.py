@@ -1,0 +1,236 @@
+"""What the literature reports: reference presets that clinicians start from.
+
+A preset carries exactly what its source reports; what the source does not state stays empty.
+Published presets are frozen: a change makes a new draft version, and sessions keep the version
+they used.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from clinic import ranges
+from clinic.models import ConcentrationUnit, Diagnosis
+from sessions.models import Technique
+
+
+class EvidenceType(models.TextChoices):
+    EX_VIVO = "ex_vivo", "Ex vivo study"
+    CASE_REPORT = "case_report", "Case report"
+    CASE_SERIES = "case_series", "Case series"
+    CONTROLLED_TRIAL = "controlled_trial", "Controlled trial"
+    REVIEW = "review", "Review"
+    TRADE_SOURCE = "trade_source", "Trade source"
+
+
+class PresetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+def _min_max(low, high, name, label):
+    return models.CheckConstraint(
+        condition=Q(**{f"{low}__isnull": True}) | Q(**{f"{high}__isnull": True}) | Q(**{f"{low}__lte": F(high)}),
+        name=name,
+        violation_error_message=f"The lowest {label} must not be above the highest.",
+    )
+
+
+class FrozenPresetError(Exception):
+    """Published and retired presets are frozen; sessions point at exactly what they used."""
+
+
+class PresetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PresetStatus.PUBLISHED)
+
+    def for_technique(self, technique):
+        return self.filter(technique=technique)
+
+
+class ProtocolPreset(models.Model):
+    name = models.CharField("name", max_length=200)
+    slug = models.SlugField("slug", max_length=80, help_text="Shared by every version of this preset.")
+    version = models.PositiveIntegerField("version", default=1)
+    status = models.CharField("status", max_length=10, choices=PresetStatus.choices, default=PresetStatus.DRAFT)
+    technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    indications = models.JSONField(
+        "indications", default=list, blank=True, help_text="Diagnosis codes the source treated."
+    )
+    evidence_type = models.CharField("evidence type", max_length=20, choices=EvidenceType.choices)
+    # Citation
+    authors = models.CharField("authors", max_length=300)
+    title = models.CharField("title", max_length=400, blank=True)
+    journal = models.CharField("journal", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField("year", null=True, blank=True)
+    volume_pages = models.CharField("volume and pages", max_length=100, blank=True)
+    doi = models.CharField("DOI", max_length=100, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    url = models.URLField("URL", blank=True)
+    # Equipment
+    device_description = models.CharField("device", max_length=200, blank=True)
+    needle_count = models.PositiveSmallIntegerField(
+        "needle count", null=True, blank=True, validators=[ranges.NEEDLE_COUNT.validator()]
+    )
+    needle_diameter_mm = models.DecimalField(
+        "needle diameter (mm)",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_DIAMETER_MM.validator()],
+    )
+    needle_length_mm = models.DecimalField(
+        "needle length (mm)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_LENGTH_MM.validator()],
+    )
+    # Parameters
+    depth_min_mm = models.DecimalField(
+        "depth from (mm)",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
+    )
+    depth_max_mm = models.DecimalField(
+        "depth to (mm)",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
+    )
+    frequency_min_hz = models.PositiveSmallIntegerField(
+        "frequency from (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
+    )
+    frequency_max_hz = models.PositiveSmallIntegerField(
+        "frequency to (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
+    )
+    needling_density = models.PositiveIntegerField("needling density (perforations/cm²)", null=True, blank=True)
+    session_count = models.PositiveSmallIntegerField("number of sessions", null=True, blank=True)
+    interval_min_days = models.PositiveSmallIntegerField("interval from (days)", null=True, blank=True)
+    interval_max_days = models.PositiveSmallIntegerField("interval to (days)", null=True, blank=True)
+    anaesthesia = models.CharField("anaesthesia", max_length=200, blank=True)
+    endpoint = models.CharField("endpoint", max_length=200, blank=True)
+    home_care = models.TextField("home care", blank=True)
+    outcome_summary = models.TextField("outcome summary", blank=True)
+    notes = models.TextField("notes", blank=True, help_text="Including conflicting reports between sources.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PresetQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["technique", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="preset_unique_slug_version"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(status=PresetStatus.PUBLISHED),
+                name="preset_one_published_version",
+                violation_error_message="Another version of this preset is already published.",
+            ),
+            _min_max("depth_min_mm", "depth_max_mm", "preset_depth_min_max", "depth"),
+            _min_max("frequency_min_hz", "frequency_max_hz", "preset_frequency_min_max", "frequency"),
+            _min_max("interval_min_days", "interval_max_days", "preset_interval_min_max", "interval"),
+            ranges.NEEDLE_DEPTH_MM.constraint("depth_min_mm", name="preset_depth_min_range"),
+            ranges.NEEDLE_DEPTH_MM.constraint("depth_max_mm", name="preset_depth_max_range"),
+            ranges.FREQUENCY_HZ.constraint("frequency_min_hz", name="preset_frequency_min_range"),
+            ranges.FREQUENCY_HZ.constraint("frequency_max_hz", name="preset_frequency_max_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        status_change_only = update_fields is not None and set(update_fields) <= {"status", "updated_at"}
+        if self.pk and not status_change_only:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in (PresetStatus.PUBLISHED, PresetStatus.RETIRED):
+                raise FrozenPresetError(f"“{self}” is {stored}: make a new version to change it.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("preset-detail", args=[self.slug, self.version])
+
+    @property
+    def is_published(self):
+        return self.status == PresetStatus.PUBLISHED
+
+    @property
+    def citation(self):
+        parts = [
+            self.authors,
+            self.title,
+            " ".join(p for p in (self.journal, str(self.year or ""), self.volume_pages) if p),
+        ]
+        text = ". ".join(part.rstrip(".") for part in parts if part)
+        return f"{text}." if text else ""
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def indication_labels(self):
+        return [Diagnosis(code).label for code in self.indications if code in Diagnosis.values]
+
+
+class PresetBlendComponent(models.Model):
+    preset = models.ForeignKey(
+        ProtocolPreset, on_delete=models.CASCADE, related_name="blend_components", verbose_name="preset"
+    )
+    drug = models.CharField("drug or product", max_length=120)
+    active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
+    concentration = models.DecimalField(
+        "concentration",
+        max_digits=9,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[ranges.CONCENTRATION.validator()],
+    )
+    concentration_unit = models.CharField(
+        "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
+    )
+    volume_ml = models.DecimalField(
+        "volume (mL)", max_digits=4, decimal_places=2, null=True, blank=True, validators=[ranges.VOLUME_ML.validator()]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            ranges.CONCENTRATION.constraint("concentration", name="preset_blend_concentration_positive"),
+            models.CheckConstraint(
+                condition=Q(concentration__isnull=True) | ~Q(concentration_unit=""),
+                name="preset_blend_concentration_has_unit",
+                violation_error_message="Give the unit of the concentration.",
+            ),
+        ]
+
+    def __str__(self):
+        strength = f" {self.concentration.normalize():f} {self.concentration_unit}" if self.concentration else ""
+        return f"{self.drug}{strength}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_frozen(self):
+        status = ProtocolPreset._base_manager.filter(pk=self.preset_id).values_list("status", flat=True).first()
+        if status in (PresetStatus.PUBLISHED, PresetStatus.RETIRED):
+            raise FrozenPresetError(f"The blend of a {status} preset cannot change: make a new version.")

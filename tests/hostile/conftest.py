@@ -1,0 +1,14 @@
+import pytest
+
+from tests.factories import PatientFactory
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory()
+
+
+@pytest.fixture
+def root_client(client_for, superuser):
+    """The Django admin, signed in as a superuser."""
+    return client_for(superuser)
