@@ -23,5 +23,6 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
     path("", include("sessions.urls")),
+    path("", include("protocols.urls")),
     path("admin/", admin.site.urls),
 ]

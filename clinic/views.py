@@ -17,6 +17,7 @@ from clinic.editing import EditConflict
 from clinic.forms import PatientForm
 from clinic.models import Patient
 from clinic.services import save_patient
+from protocols.courses import course_numbers, courses_for
 from sessions.models import TreatmentSession
 
 PATIENTS_PER_PAGE = 25
@@ -67,6 +68,8 @@ def patient_detail(request, pk):
         else sessions.current().with_details().newest_first(),
         "voided_count": sessions.voided().count(),
         "show_voided": show_voided,
+        "courses": courses_for(patient),
+        "course_numbers": course_numbers(patient),
     }
     return render(request, "clinic/patient_detail.html", context)
 

@@ -49,6 +49,11 @@ class PresetQuerySet(models.QuerySet):
     def for_technique(self, technique):
         return self.filter(technique=technique)
 
+    def with_indication(self, code):
+        # Indications are a short JSON list on a few dozen presets; JSON containment is not
+        # available on SQLite, so the match is made here, the same way on every database.
+        return self.filter(pk__in=[pk for pk, codes in self.values_list("pk", "indications") if code in codes])
+
 
 class ProtocolPreset(models.Model):
     name = models.CharField("name", max_length=200)

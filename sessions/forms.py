@@ -52,6 +52,7 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = TreatmentSession
         fields = [
+            "preset",
             "performed_at",
             "technique",
             "device",
@@ -71,6 +72,7 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
+            "preset": forms.HiddenInput(),
             "performed_at": DateTimeInput(),
             "cartridge_expiry": DateInput(),
             "adverse_event_notes": forms.Textarea(attrs={"rows": 2}),

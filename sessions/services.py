@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
+from protocols.courses import session_deviations
 from sessions.checks import session_warnings
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
@@ -83,6 +84,7 @@ def save_session(
         photo.full_clean(exclude=["session", "image", "thumbnail"])
 
     warnings = session_warnings(session, components)
+    warnings += [f"Departs from the preset — {deviation}." for deviation in session_deviations(session, components)]
     if warnings and not warnings_confirmed:
         raise UnconfirmedWarnings(warnings)
 

@@ -10,6 +10,9 @@ from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from clinic.editing import EditConflict
+from protocols.courses import course_position, session_deviations
+from protocols.models import ProtocolPreset
+from protocols.prefill import blend_initial, hints, session_initial
 from sessions.access import get_photo_for, get_session_for
 from sessions.checks import session_warnings
 from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm, VoidForm
@@ -26,7 +29,16 @@ def log_session(request, patient_pk):
         clinician=request.user,
         performed_at=timezone.localtime().replace(second=0, microsecond=0),
     )
-    return _session_form_page(request, session)
+    preset = _chosen_preset(request)
+    return _session_form_page(request, session, start_from=preset)
+
+
+def _chosen_preset(request):
+    """The published preset named by ?preset=, if any; anything else is ignored."""
+    chosen = request.GET.get("preset", "")
+    if request.method != "GET" or not chosen.isdigit():
+        return None
+    return ProtocolPreset.objects.published().filter(pk=int(chosen)).first()
 
 
 @login_required
@@ -38,11 +50,15 @@ def edit_session(request, pk):
     return _session_form_page(request, session)
 
 
-def _session_form_page(request, session):
+def _session_form_page(request, session, start_from=None):
     is_new = session.pk is None
     posted = request.method == "POST"
-    form = SessionForm(request.POST if posted else None, instance=session)
+    prefill = {"initial": session_initial(start_from)} if start_from else {}
+    form = SessionForm(request.POST if posted else None, instance=session, **prefill)
     blend = BlendFormSet(request.POST if posted else None, instance=session, prefix="blend")
+    if start_from:
+        blend.initial_extra = blend_initial(start_from)
+        blend.extra = max(1, len(blend.initial_extra))
     photos = PhotoFormSet(request.POST if posted else None, request.FILES if posted else None, prefix="photos")
     warnings = []
     if posted and all([form.is_valid(), blend.is_valid(), photos.is_valid()]):
@@ -75,6 +91,9 @@ def _session_form_page(request, session):
         "session": session,
         "is_new": is_new,
         "warnings": warnings,
+        "start_from": start_from,
+        "preset_hints": hints(start_from) if start_from else [],
+        "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],
         # Browsers cannot re-fill file inputs: say so rather than drop the photos silently.
         "photos_need_reattaching": posted and bool(request.FILES),
     }
@@ -85,9 +104,13 @@ def _session_form_page(request, session):
 def session_detail(request, pk):
     session = get_session_for(request.user, pk)
     record_event(AuditAction.VIEW, session)
+    components = session.blend_components.all()
+    number, _days = course_position(session)
     context = {
         "session": session,
-        "warnings": session_warnings(session, session.blend_components.all()),
+        "warnings": session_warnings(session, components),
+        "deviations": session_deviations(session, components),
+        "course_number": number,
         "amendments": amendments(session),
         "voided_photos": session.photos.model.objects.voided().filter(session=session),
     }

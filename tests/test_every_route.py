@@ -24,6 +24,7 @@ from audit.models import AuditAction
 from audit.services import record_event, stored_snapshot
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
+from protocols.models import ProtocolPreset
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
@@ -101,6 +102,10 @@ CLINICAL_RECORD = {
     "delete": FORBIDDEN,
 }
 AUDIT_TRAIL = {"changelist": OK, "add": FORBIDDEN, "change": OK, "history": OK, "delete": FORBIDDEN}
+# Presets: curators (and the superuser) keep them; published ones open read-only; nobody deletes one.
+PRESETS = {"changelist": OK, "add": OK, "change": OK, "history": OK, "simple_history": OK, "delete": FORBIDDEN}
+# The presets library is for every signed-in role.
+SIGNED_IN = per_role(OK, anonymous=TO_LOGIN)
 # django-axes' own records: read and cleared by the superuser, never added by hand.
 LOGIN_THROTTLING = {**EVERYTHING, "add": FORBIDDEN}
 # Equipment and stock: clinicians marked staff add, change and view them (clinic.roles); they delete nothing.
@@ -129,6 +134,9 @@ EXPECTED = {
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
+    "preset-list": SIGNED_IN,
+    "preset-detail": SIGNED_IN,
+    "preset-compare": SIGNED_IN,
     # The admin site's own pages.
     "admin:index": admin_page(OK, staff_clinician=OK),
     "admin:login": per_role(OK, staff_clinician=TO_ADMIN_INDEX, superuser=TO_ADMIN_INDEX),
@@ -145,6 +153,7 @@ EXPECTED = {
     **model_admin("clinic_patient", CLINICAL_RECORD),
     **model_admin("treatments_treatmentsession", CLINICAL_RECORD),
     **model_admin("audit_auditevent", AUDIT_TRAIL),
+    **model_admin("protocols_protocolpreset", PRESETS),
     **model_admin("clinic_device", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_needlecartridge", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_product", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
@@ -229,6 +238,8 @@ def parameter_values(route, name, converter, world):
         ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,
         ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site
         ("url", "regex"): "no-such-page/",  # the admin's catch-all
+        ("slug", "slug"): world.admin_objects[ProtocolPreset].slug,
+        ("version", "int"): world.admin_objects[ProtocolPreset].version,
     }
     for lookup in ((name, converter, first_segment), (name, converter)):
         if lookup in values:

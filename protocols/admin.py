@@ -1,0 +1,121 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from audit.models import AuditAction
+from audit.services import diff, record_event, snapshot, stored_snapshot
+from clinic.forms import RangeCheckedModelForm
+from clinic.models import Diagnosis
+from clinic.roles import CURATOR
+from protocols import services
+from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
+
+
+def is_curator(request):
+    user = request.user
+    return user.is_active and user.is_staff and user.has_role(CURATOR)
+
+
+class IndicationFilter(admin.SimpleListFilter):
+    title = "indication"
+    parameter_name = "indication"
+
+    def lookups(self, request, model_admin):
+        return Diagnosis.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Diagnosis.values:
+            return queryset
+        # A short JSON list on a few dozen presets: filtered here so it works on every database.
+        return queryset.filter(
+            pk__in=[p.pk for p in queryset.only("pk", "indications") if self.value() in p.indications]
+        )
+
+
+class PresetBlendInline(admin.TabularInline):
+    model = PresetBlendComponent
+    form = RangeCheckedModelForm
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return is_curator(request) and (obj is None or obj.status == PresetStatus.DRAFT)
+
+    def has_change_permission(self, request, obj=None):
+        return is_curator(request) and (obj is None or obj.status == PresetStatus.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_curator(request) and (obj is None or obj.status == PresetStatus.DRAFT)
+
+    def has_view_permission(self, request, obj=None):
+        return is_curator(request)
+
+
+@admin.register(ProtocolPreset)
+class ProtocolPresetAdmin(SimpleHistoryAdmin):
+    """Curators keep the presets here. Published and retired versions are frozen: to change one,
+    make a new draft version ("New version" action), edit it, then publish it."""
+
+    form = RangeCheckedModelForm
+    list_display = ["name", "version", "status", "technique", "evidence_type", "year"]
+    list_filter = ["technique", IndicationFilter, "status", "evidence_type"]
+    search_fields = ["name", "authors", "title", "doi", "pmid", "slug"]
+    readonly_fields = ["status", "version"]
+    inlines = [PresetBlendInline]
+    actions = ["publish_selected", "retire_selected", "new_version_of_selected"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_module_permission(self, request):
+        return is_curator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_curator(request)
+
+    def has_add_permission(self, request):
+        return is_curator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_curator(request) and (obj is None or obj.status == PresetStatus.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def save_model(self, request, obj, form, change):
+        before = None if not change else snapshot(ProtocolPreset.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        if before is None:
+            record_event(AuditAction.CREATE, obj)
+        elif changes := diff(before, stored_snapshot(obj)):
+            record_event(AuditAction.UPDATE, obj, changes=changes)
+
+    @admin.action(description="Publish the selected drafts")
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish, "published")
+
+    @admin.action(description="Retire the selected presets")
+    def retire_selected(self, request, queryset):
+        self._apply(request, queryset, services.retire, "retired")
+
+    @admin.action(description="New draft version of the selected presets")
+    def new_version_of_selected(self, request, queryset):
+        drafts = [services.new_version(preset) for preset in queryset]
+        messages.success(request, f"Made {len(drafts)} new draft version(s): edit them, then publish.")
+        if len(drafts) == 1:
+            return redirect("admin:protocols_protocolpreset_change", drafts[0].pk)
+        return None
+
+    def _apply(self, request, queryset, action, done):
+        count = 0
+        for preset in queryset:
+            try:
+                action(preset)
+                count += 1
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        if count:
+            messages.success(request, f"{count} preset(s) {done}.")

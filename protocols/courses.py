@@ -1,0 +1,81 @@
+"""Courses of treatment: the sessions of one patient started from the same preset (any version)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations
+from sessions.models import TreatmentSession
+
+
+@dataclass(frozen=True)
+class Course:
+    preset: object  # the version used by the latest session
+    done: int
+    total: int | None
+    last_on: date
+    due_from: date | None
+    due_to: date | None
+    overdue: bool
+
+    @property
+    def complete(self):
+        return self.total is not None and self.done >= self.total
+
+
+def _course_sessions(patient, slug):
+    return TreatmentSession.objects.current().filter(patient=patient, preset__slug=slug)
+
+
+def course_position(session):
+    """(session number in its course, days since the previous session of the course) for a saved or new session."""
+    if session.preset_id is None:
+        return None, None
+    earlier = _course_sessions(session.patient, session.preset.slug).filter(performed_at__lt=session.performed_at)
+    if session.pk:
+        earlier = earlier.exclude(pk=session.pk)
+    previous = earlier.order_by("-performed_at").first()
+    days = (session.performed_on - previous.performed_on).days if previous else None
+    return earlier.count() + 1, days
+
+
+def session_deviations(session, components):
+    if session.preset_id is None:
+        return []
+    number, days = course_position(session)
+    return deviations(
+        session=session, components=components, preset=session.preset, days_since_previous=days, session_number=number
+    )
+
+
+def courses_for(patient, today=None):
+    """One Course per preset the patient has been treated with, oldest first."""
+    today = today or timezone.localdate()
+    by_slug = {}
+    sessions = TreatmentSession.objects.current().filter(patient=patient, preset__isnull=False)
+    for session in sessions.select_related("preset").order_by("performed_at", "pk"):
+        by_slug.setdefault(session.preset.slug, []).append(session)
+    courses = []
+    for course_sessions in by_slug.values():
+        last = course_sessions[-1]
+        preset = last.preset
+        done = len(course_sessions)
+        complete = preset.session_count is not None and done >= preset.session_count
+        due_from = due_to = None
+        if not complete and (preset.interval_min_days or preset.interval_max_days):
+            due_from = last.performed_on + timedelta(days=preset.interval_min_days or preset.interval_max_days)
+            due_to = last.performed_on + timedelta(days=preset.interval_max_days or preset.interval_min_days)
+        overdue = due_to is not None and today > due_to + timedelta(days=INTERVAL_TOLERANCE_DAYS)
+        courses.append(Course(preset, done, preset.session_count, last.performed_on, due_from, due_to, overdue))
+    return courses
+
+
+def course_numbers(patient):
+    """{session pk: its number in its course} for the patient's current sessions started from a preset."""
+    numbers, counts = {}, {}
+    sessions = TreatmentSession.objects.current().filter(patient=patient, preset__isnull=False)
+    for pk, slug in sessions.order_by("performed_at", "pk").values_list("pk", "preset__slug"):
+        counts[slug] = counts.get(slug, 0) + 1
+        numbers[pk] = counts[slug]
+    return numbers

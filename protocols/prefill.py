@@ -1,0 +1,84 @@
+"""What "start from this preset" fills in on the log-session form."""
+
+from clinic.models import NeedleCartridge, Product
+
+
+def session_initial(preset):
+    """Initial values for the session form. A range is filled with its lower, more cautious end."""
+    initial = {"preset": preset.pk, "technique": preset.technique}
+    if preset.depth_min_mm is not None or preset.depth_max_mm is not None:
+        initial["needle_depth_mm"] = preset.depth_min_mm if preset.depth_min_mm is not None else preset.depth_max_mm
+    if preset.frequency_min_hz is not None or preset.frequency_max_hz is not None:
+        initial["frequency_hz"] = preset.frequency_min_hz or preset.frequency_max_hz
+    cartridge = matching_cartridge(preset)
+    if cartridge is not None:
+        initial["cartridge"] = cartridge.pk
+    return initial
+
+
+def matching_cartridge(preset):
+    """The clinic's one active cartridge with the preset's needle geometry, if there is exactly one."""
+    geometry = {
+        field: getattr(preset, field)
+        for field in ("needle_count", "needle_diameter_mm", "needle_length_mm")
+        if getattr(preset, field) is not None
+    }
+    if not geometry:
+        return None
+    matches = list(NeedleCartridge.objects.filter(active=True, **geometry)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def blend_initial(preset):
+    """One blend row per preset component, with the clinic's product of that active ingredient when stocked."""
+    rows = []
+    for component in preset.blend_components.all():
+        row = {}
+        if component.concentration is not None:
+            row |= {"concentration": component.concentration, "concentration_unit": component.concentration_unit}
+        product = _stocked_product(component)
+        if product is not None:
+            row["product"] = product.pk
+        rows.append(row)
+    return rows
+
+
+def _stocked_product(component):
+    candidates = Product.objects.filter(active=True, active_ingredient__iexact=component.active_ingredient.strip())
+    if not component.active_ingredient.strip():
+        return None
+    if component.concentration is not None:
+        same_strength = candidates.filter(
+            default_concentration=component.concentration, default_concentration_unit=component.concentration_unit
+        )
+        if same_strength.exists():
+            candidates = same_strength
+    return candidates.order_by("name").first()
+
+
+def hints(preset):
+    """Short phrases of what the preset says, shown beside the form."""
+    parts = []
+    if preset.depth_min_mm is not None:
+        low, high = preset.depth_min_mm, preset.depth_max_mm
+        parts.append(f"depth {_plain(low)} mm" if low == high else f"depth {_plain(low)}–{_plain(high)} mm")
+    if preset.frequency_min_hz is not None:
+        low, high = preset.frequency_min_hz, preset.frequency_max_hz
+        parts.append(f"{low} Hz" if low == high else f"{low}–{high} Hz")
+    if preset.needle_count:
+        parts.append(f"{preset.needle_count} needles")
+    if preset.needle_diameter_mm is not None:
+        parts.append(f"⌀{_plain(preset.needle_diameter_mm)} mm")
+    if preset.needle_length_mm is not None:
+        parts.append(f"{_plain(preset.needle_length_mm)} mm long")
+    if preset.session_count:
+        parts.append(f"{preset.session_count} sessions")
+    if preset.interval_min_days:
+        low, high = preset.interval_min_days, preset.interval_max_days
+        parts.append(f"every {low} days" if low == high else f"every {low}–{high} days")
+    parts += [str(component) for component in preset.blend_components.all()]
+    return parts
+
+
+def _plain(value):
+    return f"{value.normalize():f}"
