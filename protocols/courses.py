@@ -45,7 +45,12 @@ def session_deviations(session, components):
         return []
     number, days = course_position(session)
     return deviations(
-        session=session, components=components, preset=session.preset, days_since_previous=days, session_number=number
+        session=session,
+        components=components,
+        preset=session.preset,
+        preset_components=list(session.preset.blend_components.all()),
+        days_since_previous=days,
+        session_number=number,
     )
 
 

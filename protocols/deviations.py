@@ -21,8 +21,9 @@ class Deviation:
         return f"{self.label}: {self.actual}, preset {self.expected}"
 
 
-def deviations(*, session, components, preset, days_since_previous=None, session_number=None):
-    """Each departure of `session` (with its blend `components`) from `preset`.
+def deviations(*, session, components, preset, preset_components, days_since_previous=None, session_number=None):
+    """Each departure of `session` (with its blend `components`) from `preset` (with its blend
+    `preset_components`).
 
     `days_since_previous` is the gap to the patient's previous session of the same course and
     `session_number` its place in that course; either may be None when unknown.
@@ -69,7 +70,7 @@ def deviations(*, session, components, preset, days_since_previous=None, session
                 f"session {session_number}",
             )
         )
-    found += _blend_deviations(components, preset.blend_components.all())
+    found += _blend_deviations(components, preset_components)
     return found
 
 
