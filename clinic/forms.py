@@ -4,6 +4,7 @@ from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
 
 from clinic.models import Patient
+from clinic.parsing import positive_int
 from clinic.ranges import RangeValidator
 
 
@@ -83,11 +84,11 @@ class VersionedFormMixin(forms.Form):
         if not raw:
             # A form without it (an old page) is checked against the version stored now.
             return self.instance.version
-        if not raw.isdigit() or int(raw) < 1:
+        seen = positive_int(raw)
+        if seen is None:
             # A hidden field cannot show its own error: say it where the user will read it.
             self.add_error(None, TAMPERED_FORM)
-            return None
-        return int(raw)
+        return seen
 
     def show_conflict(self, conflict):
         """Keep what the user typed, explain what changed meanwhile, and let a second save go through."""

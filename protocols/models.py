@@ -5,6 +5,8 @@ Published presets are frozen: a change makes a new draft version, and sessions k
 they used.
 """
 
+from urllib.parse import quote
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -173,17 +175,15 @@ class ProtocolPreset(models.Model):
 
     @property
     def citation(self):
-        parts = [
-            self.authors,
-            self.title,
-            " ".join(p for p in (self.journal, str(self.year or ""), self.volume_pages) if p),
-        ]
-        text = ". ".join(part.rstrip(".") for part in parts if part)
-        return f"{text}." if text else ""
+        """Authors. Title. Journal year volume(issue):pages. Each part ends with one stop."""
+        source = " ".join(part for part in (self.journal, str(self.year or ""), self.volume_pages) if part)
+        parts = [part.strip() for part in (self.authors, self.title, source) if part and part.strip()]
+        return " ".join(part if part[-1] in ".?!" else f"{part}." for part in parts)
 
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        # A DOI may hold characters that mean something in a URL (#, ?, <, >): quote them.
+        return f"https://doi.org/{quote(self.doi, safe='/:;()')}" if self.doi else ""
 
     def indication_labels(self):
         return [Diagnosis(code).label for code in self.indications if code in Diagnosis.values]

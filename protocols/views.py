@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from clinic.models import Diagnosis
+from clinic.parsing import positive_int
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 from sessions.models import Technique
 
@@ -54,7 +55,7 @@ def preset_detail(request, slug, version):
 
 @login_required
 def preset_compare(request):
-    chosen = [value for value in request.GET.getlist("preset") if value.isdigit()][:MAX_COMPARED]
+    chosen = [pk for pk in map(positive_int, request.GET.getlist("preset")) if pk is not None][:MAX_COMPARED]
     presets = list(
         ProtocolPreset.objects.exclude(status=PresetStatus.DRAFT)
         .filter(pk__in=chosen)

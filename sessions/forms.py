@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, VersionedFormMixin
 from clinic.models import Device, Lot, NeedleCartridge, Product
+from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import (
     BlendComponent,
     ImmediateAdverseEvent,
@@ -85,6 +86,13 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
         self.fields["device"].queryset = _in_use_or_current(Device.objects.all(), self.instance.device_id)
         self.fields["cartridge"].queryset = _in_use_or_current(
             NeedleCartridge.objects.all(), self.instance.cartridge_id
+        )
+        # Only a published preset can be started from; a session keeps the version it used.
+        self.fields["preset"].queryset = ProtocolPreset.objects.filter(
+            Q(status=PresetStatus.PUBLISHED) | Q(pk=self.instance.preset_id)
+        )
+        self.fields["preset"].error_messages["invalid_choice"] = (
+            "That preset is not published (any more): choose again."
         )
 
     @property

@@ -10,6 +10,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from clinic.editing import EditConflict
+from clinic.parsing import positive_int
 from protocols.courses import course_position, session_deviations
 from protocols.models import ProtocolPreset
 from protocols.prefill import blend_initial, hints, session_initial
@@ -35,10 +36,10 @@ def log_session(request, patient_pk):
 
 def _chosen_preset(request):
     """The published preset named by ?preset=, if any; anything else is ignored."""
-    chosen = request.GET.get("preset", "")
-    if request.method != "GET" or not chosen.isdigit():
+    chosen = positive_int(request.GET.get("preset", ""))
+    if request.method != "GET" or chosen is None:
         return None
-    return ProtocolPreset.objects.published().filter(pk=int(chosen)).first()
+    return ProtocolPreset.objects.published().filter(pk=chosen).first()
 
 
 @login_required

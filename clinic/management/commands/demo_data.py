@@ -4,21 +4,23 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.demo import create_demo_data
+from clinic.parsing import positive_int
 
 
-def positive_int(text):
-    if not text.isdigit() or int(text) < 1:
+def at_least_one(text):
+    value = positive_int(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return int(text)
+    return value
 
 
 class Command(BaseCommand):
     help = "Add synthetic demo patients and treatment sessions (no real people; every record flagged as demo)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--patients", type=positive_int, default=30, help="How many patients to add (default 30).")
+        parser.add_argument("--patients", type=at_least_one, default=30, help="How many patients to add (default 30).")
         parser.add_argument(
-            "--sessions-per-patient", type=positive_int, default=5, help="Sessions per patient (default 5)."
+            "--sessions-per-patient", type=at_least_one, default=5, help="Sessions per patient (default 5)."
         )
         parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeatable data.")
 
