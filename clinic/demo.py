@@ -198,9 +198,20 @@ def _technique_for(rng, diagnosis):
     )[0]
 
 
-def _sessions(rng, patient, count, catalogue, clinician, now):
+def _published_presets():
+    from protocols.models import ProtocolPreset
+
+    by_technique = {}
+    for preset in ProtocolPreset.objects.published().order_by("slug"):
+        by_technique.setdefault(preset.technique, []).append(preset)
+    return by_technique
+
+
+def _sessions(rng, patient, count, catalogue, clinician, now, presets):
     devices, cartridges, products, lots = catalogue
     technique = _technique_for(rng, patient.diagnosis)
+    # Most demo courses start from a published preset of their technique, as a clinic's would.
+    preset = rng.choice(presets[technique]) if presets.get(technique) and rng.random() < 0.8 else None
     device_i, cartridge_i, (depth_low, depth_high), frequencies, blends = TECHNIQUE_PROFILES[technique]
     interval = INTERVAL_DAYS[technique]
     last_day = now - timedelta(days=rng.randint(1, 60))
@@ -220,6 +231,7 @@ def _sessions(rng, patient, count, catalogue, clinician, now):
             clinician=clinician,
             performed_at=performed_at,
             technique=technique,
+            preset=preset,
             device=devices[device_i],
             cartridge=cartridges[cartridge_i],
             cartridge_lot=f"DEMO-C{rng.randint(100, 999)}",
@@ -257,6 +269,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
     today = timezone.localdate()
     catalogue = _catalogue()
     clinician = _demo_clinician()
+    presets = _published_presets()
     start = Patient.objects.filter(is_demo=True).count()
     made_sessions = made_components = 0
     for chunk_start in range(0, patients, PATIENTS_PER_CHUNK):
@@ -268,7 +281,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
             sessions, components = [], []
             for patient in new_patients:
                 patient_sessions, patient_components = _sessions(
-                    rng, patient, sessions_per_patient, catalogue, clinician, now
+                    rng, patient, sessions_per_patient, catalogue, clinician, now, presets
                 )
                 sessions += patient_sessions
                 components += patient_components

@@ -50,3 +50,11 @@ def test_it_refuses_nonsense_counts():
         call_command("demo_data", "--patients", "0")
     with pytest.raises(CommandError, match="expected a whole number of at least 1, not 'ten'"):
         call_command("demo_data", "--sessions-per-patient", "ten")
+
+
+def test_most_demo_courses_start_from_a_published_preset_of_their_technique():
+    call_command("demo_data", patients=30, sessions_per_patient=2, seed=5, stdout=StringIO())
+
+    started = TreatmentSession.objects.filter(preset__isnull=False).select_related("preset")
+    assert started.count() > TreatmentSession.objects.count() // 2
+    assert all(s.preset.technique == s.technique and s.preset.is_published for s in started)
