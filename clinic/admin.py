@@ -12,13 +12,43 @@ from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 admin.site.register(User, UserAdmin)
 
 
-class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
-    """Clinical records are browsed here by superusers, never written: every write goes through
-    the audited services (versions, reasons, audit trail), and nothing clinical is ever deleted.
-    Opening a record here is audited like opening it in the app."""
+class ReadOnlyHistoryMixin:
+    """simple-history's pages, for looking only: no revert, and a malformed id is a 404, not a crash."""
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_malformed_ids(object_id)
+        response = super().history_view(request, object_id, extra_context)
+        self.record_view(request, object_id, response)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's form view would save a POSTed old version: never here.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("History is read-only here.")
+        self._refuse_malformed_ids(object_id, version_id)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self.record_view(request, object_id, response)
+        return response
+
+    def record_view(self, request, object_id, response):
+        """Overridden where looking at a record must be audited."""
+
+    def _refuse_malformed_ids(self, object_id, version_id=None):
+        try:
+            self.model._meta.pk.to_python(object_id)
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such record.") from None
+
+
+class ReadOnlyClinicalAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Clinical records are browsed here by superusers, never written: every write goes through
+    the audited services (versions, reasons, audit trail), and nothing clinical is ever deleted.
+    Opening a record here is audited like opening it in the app."""
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -38,34 +68,10 @@ class ReadOnlyClinicalAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        self._record_view(request, object_id, response)
+        self.record_view(request, object_id, response)
         return response
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._refuse_malformed_ids(object_id)
-        response = super().history_view(request, object_id, extra_context)
-        self._record_view(request, object_id, response)
-        return response
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history's form view would save a POSTed old version: never here.
-        if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied("Clinical records are read-only in the admin.")
-        self._refuse_malformed_ids(object_id, version_id)
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        self._record_view(request, object_id, response)
-        return response
-
-    def _refuse_malformed_ids(self, object_id, version_id=None):
-        # simple-history's views crash on an id that is not a number; an unknown page is a 404.
-        try:
-            self.model._meta.pk.to_python(object_id)
-            if version_id is not None:
-                self.model.history.model._meta.pk.to_python(version_id)
-        except ValidationError:
-            raise Http404("No such record.") from None
-
-    def _record_view(self, request, object_id, response):
+    def record_view(self, request, object_id, response):
         if response.status_code == 200:
             record = self.model._base_manager.filter(pk=object_id).first()
             if record is not None:

@@ -33,6 +33,4 @@ def sync_roles(apps=global_apps, **kwargs):
     for role in ALL_ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         for app, model, action in ADMIN_PERMISSIONS[role]:
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app, codename=f"{action}_{model}")
-            )
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename=f"{action}_{model}"))

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
+from clinic.admin import ReadOnlyHistoryMixin
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Diagnosis
 from clinic.roles import CURATOR
@@ -16,6 +18,27 @@ from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
 def is_curator(request):
     user = request.user
     return user.is_active and user.is_staff and user.has_role(CURATOR)
+
+
+def _blend_lines(preset):
+    return [str(component) for component in preset.blend_components.order_by("pk")]
+
+
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class PresetAdminForm(RangeCheckedModelForm):
+    indications = forms.MultipleChoiceField(
+        choices=Diagnosis.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Indications"
+    )
+
+    class Meta:
+        model = ProtocolPreset
+        fields = "__all__"
+        formfield_callback = _https_urls
 
 
 class IndicationFilter(admin.SimpleListFilter):
@@ -53,18 +76,22 @@ class PresetBlendInline(admin.TabularInline):
 
 
 @admin.register(ProtocolPreset)
-class ProtocolPresetAdmin(SimpleHistoryAdmin):
+class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """Curators keep the presets here. Published and retired versions are frozen: to change one,
     make a new draft version ("New version" action), edit it, then publish it."""
 
-    form = RangeCheckedModelForm
+    form = PresetAdminForm
     list_display = ["name", "version", "status", "technique", "evidence_type", "year"]
     list_filter = ["technique", IndicationFilter, "status", "evidence_type"]
     search_fields = ["name", "authors", "title", "doi", "pmid", "slug"]
     readonly_fields = ["status", "version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug ties the versions of a preset together (and patients' courses): fixed once created.
+        return [*self.readonly_fields, "slug"] if obj is not None else self.readonly_fields
+
     inlines = [PresetBlendInline]
     actions = ["publish_selected", "retire_selected", "new_version_of_selected"]
-    prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request):
@@ -82,16 +109,21 @@ class ProtocolPresetAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return self.prepopulated_fields if obj is None else {}
 
     def save_model(self, request, obj, form, change):
-        before = None if not change else snapshot(ProtocolPreset.objects.get(pk=obj.pk))
+        # What the preset and its blend were, for the one audit event written once the blend is saved too.
+        if change:
+            stored = ProtocolPreset.objects.get(pk=obj.pk)
+            obj._audit_before = {**snapshot(stored), "blend": _blend_lines(stored)}
         super().save_model(request, obj, form, change)
-        if before is None:
-            record_event(AuditAction.CREATE, obj)
-        elif changes := diff(before, stored_snapshot(obj)):
-            record_event(AuditAction.UPDATE, obj, changes=changes)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        preset = form.instance
+        if not change:
+            record_event(AuditAction.CREATE, preset)
+        elif changes := diff(preset._audit_before, {**stored_snapshot(preset), "blend": _blend_lines(preset)}):
+            record_event(AuditAction.UPDATE, preset, changes=changes)
 
     @admin.action(description="Publish the selected drafts")
     def publish_selected(self, request, queryset):

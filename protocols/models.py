@@ -7,6 +7,7 @@ they used.
 
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -40,6 +41,11 @@ def _min_max(low, high, name, label):
     )
 
 
+def validate_indications(value):
+    if not isinstance(value, list) or any(code not in Diagnosis.values for code in value):
+        raise ValidationError("Indications must be a list of known diagnoses.", code="unknown_indication")
+
+
 class FrozenPresetError(Exception):
     """Published and retired presets are frozen; sessions point at exactly what they used."""
 
@@ -64,7 +70,11 @@ class ProtocolPreset(models.Model):
     status = models.CharField("status", max_length=10, choices=PresetStatus.choices, default=PresetStatus.DRAFT)
     technique = models.CharField("technique", max_length=24, choices=Technique.choices)
     indications = models.JSONField(
-        "indications", default=list, blank=True, help_text="Diagnosis codes the source treated."
+        "indications",
+        default=list,
+        blank=True,
+        validators=[validate_indications],
+        help_text="Diagnoses the source treated.",
     )
     evidence_type = models.CharField("evidence type", max_length=20, choices=EvidenceType.choices)
     # Citation

@@ -30,13 +30,29 @@ def matching_cartridge(preset):
 
 
 def blend_initial(preset):
-    """One blend row per preset component, with the clinic's product of that active ingredient when stocked."""
-    rows = []
+    """One blend row per active ingredient of the preset, with the clinic's product of that ingredient
+    when stocked. Rows of one ingredient are alternative strengths, not a mixture: the stocked
+    strength is chosen if it is one of them, else the first."""
+    by_ingredient = {}
     for component in preset.blend_components.all():
+        key = " ".join((component.active_ingredient or component.drug).lower().split())
+        by_ingredient.setdefault(key, []).append(component)
+    rows = []
+    for alternatives in by_ingredient.values():
+        product = _stocked_product(alternatives[0])
+        chosen = next(
+            (
+                component
+                for component in alternatives
+                if product is not None
+                and (component.concentration, component.concentration_unit)
+                == (product.default_concentration, product.default_concentration_unit)
+            ),
+            alternatives[0],
+        )
         row = {}
-        if component.concentration is not None:
-            row |= {"concentration": component.concentration, "concentration_unit": component.concentration_unit}
-        product = _stocked_product(component)
+        if chosen.concentration is not None:
+            row |= {"concentration": chosen.concentration, "concentration_unit": chosen.concentration_unit}
         if product is not None:
             row["product"] = product.pk
         rows.append(row)
@@ -44,9 +60,9 @@ def blend_initial(preset):
 
 
 def _stocked_product(component):
-    candidates = Product.objects.filter(active=True, active_ingredient__iexact=component.active_ingredient.strip())
     if not component.active_ingredient.strip():
         return None
+    candidates = Product.objects.filter(active=True, active_ingredient__iexact=component.active_ingredient.strip())
     if component.concentration is not None:
         same_strength = candidates.filter(
             default_concentration=component.concentration, default_concentration_unit=component.concentration_unit

@@ -19,6 +19,13 @@ def publish(preset: ProtocolPreset) -> ProtocolPreset:
     """Publish a draft; the version of the same preset published before it is retired."""
     if preset.status != PresetStatus.DRAFT:
         raise ValidationError(f"Only a draft can be published; “{preset}” is {preset.get_status_display().lower()}.")
+    newer = ProtocolPreset.objects.filter(slug=preset.slug, version__gt=preset.version).exclude(
+        status=PresetStatus.DRAFT
+    )
+    if newer.exists():
+        raise ValidationError(f"A later version of “{preset.name}” has been published: this draft is out of date.")
+    if preset.version > 1 and not ProtocolPreset.objects.filter(slug=preset.slug, version__lt=preset.version).exists():
+        raise ValidationError(f"“{preset}” has no earlier version: versions of a preset share its slug.")
     preset.full_clean()
     with transaction.atomic():
         for previous in ProtocolPreset.objects.published().filter(slug=preset.slug).select_for_update():

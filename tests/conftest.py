@@ -1,4 +1,8 @@
+import importlib
+
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
@@ -61,3 +65,16 @@ REFUSED = [("curator", 403), ("researcher", 403), ("outsider", 403)]
 def refused_client(request, client_for):
     """A signed-in user without the clinician role (curator, researcher, no role)."""
     return client_for(request.getfixturevalue(request.param))
+
+
+@pytest.fixture
+def seeded_presets(db):
+    """The literature presets that migrate seeds. Live-server tests empty the database when they end,
+    so a test of that kind loads them again (the loader skips what is already there)."""
+    from protocols.models import ProtocolPreset
+
+    name = "0002_seed_literature_presets"
+    seed = importlib.import_module(f"protocols.migrations.{name}")
+    # The models as that migration knows them: plain, without the frozen-preset checks of today's models.
+    seed.load(MigrationLoader(connection).project_state(("protocols", name)).apps, schema_editor=None)
+    return ProtocolPreset.objects.published()

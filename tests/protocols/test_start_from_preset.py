@@ -63,9 +63,9 @@ def test_choosing_a_preset_fills_in_technique_depth_frequency_cartridge_and_blen
     assert form["cartridge"].value() == stock["cartridge"].pk
     assert form["preset"].value() == barletta.pk
     rows = [f.initial for f in response.context["blend"].forms]
+    # 2.5 and 10 mg/mL are the preset's alternatives, not a mixture: one row, at the stocked strength.
     assert rows == [
-        {"concentration": Decimal("2.5000"), "concentration_unit": "mg/mL", "product": stock["triamcinolone"].pk},
-        {"concentration": Decimal("10.0000"), "concentration_unit": "mg/mL", "product": stock["triamcinolone"].pk},
+        {"concentration": Decimal("10.0000"), "concentration_unit": "mg/mL", "product": stock["triamcinolone"].pk}
     ]
     hints = response.content.decode().split('id="preset-hints"')[1].split("</div>")[0]
     assert "depth 1 mm" in hints and "70 Hz" in hints and "4 sessions" in hints and "every 30 days" in hints

@@ -106,3 +106,31 @@ def test_curation_is_audited_and_kept_in_the_history(published):
     ]
     assert published.history.latest().status == PresetStatus.RETIRED
     assert published.history.latest().history_change_reason == "Replaced by version 2."
+
+
+def test_an_out_of_date_draft_cannot_be_published_over_a_later_version(published):
+    v2 = services.new_version(published)
+    v3 = services.new_version(published)
+    services.publish(v3)
+
+    with pytest.raises(ValidationError, match=r"later version .* has been published"):
+        services.publish(v2)
+
+    assert ProtocolPreset.objects.published().get(slug=published.slug) == v3
+
+
+def test_a_version_without_earlier_versions_cannot_be_published(published):
+    orphan = services.new_version(published)
+    ProtocolPreset.objects.filter(pk=orphan.pk).update(slug="a-new-slug")
+    orphan.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="no earlier version"):
+        services.publish(orphan)
+
+
+def test_indications_must_be_known_diagnoses(published):
+    draft = services.new_version(published)
+    for bad in (["not-a-diagnosis"], "aa", [5], {"aa": True}):
+        draft.indications = bad
+        with pytest.raises(ValidationError, match="list of known diagnoses"):
+            draft.full_clean()
