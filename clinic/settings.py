@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "clinic",
     "sessions.apps.TreatmentSessionsConfig",
     "protocols",
+    "research",
     "audit",
 ]
 
@@ -154,6 +155,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 25 * 1024 * 1024))
 MAX_PHOTO_PIXELS = 40_000_000
+
+# The key of the research export's pseudonyms. Keep it secret and unchanged: the same key gives
+# the same pseudonyms in every export. Empty: derived from SECRET_KEY.
+RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -24,5 +24,6 @@ urlpatterns = [
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
     path("", include("sessions.urls")),
     path("", include("protocols.urls")),
+    path("", include("research.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -104,6 +104,8 @@ CLINICAL_RECORD = {
 AUDIT_TRAIL = {"changelist": OK, "add": FORBIDDEN, "change": OK, "history": OK, "delete": FORBIDDEN}
 # Presets: curators (and the superuser) keep them; published ones open read-only; nobody deletes one.
 PRESETS = {"changelist": OK, "add": OK, "change": OK, "history": OK, "simple_history": OK, "delete": FORBIDDEN}
+# The research export: researchers (and the superuser, who holds every role).
+RESEARCH = per_role(FORBIDDEN, anonymous=TO_LOGIN, researcher=OK, superuser=OK)
 # The presets library is for every signed-in role.
 SIGNED_IN = per_role(OK, anonymous=TO_LOGIN)
 # django-axes' own records: read and cleared by the superuser, never added by hand.
@@ -134,6 +136,10 @@ EXPECTED = {
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
+    "export": RESEARCH,
+    "export-download(file_name=sessions)": RESEARCH,
+    "export-download(file_name=blend_components)": RESEARCH,
+    "export-download(file_name=codebook)": RESEARCH,
     "preset-list": SIGNED_IN,
     "preset-detail": SIGNED_IN,
     "preset-compare": SIGNED_IN,
@@ -244,6 +250,8 @@ def parameter_values(route, name, converter, world):
     for lookup in ((name, converter, first_segment), (name, converter)):
         if lookup in values:
             return [values[lookup]]
+    if (name, converter) == ("file_name", "slug"):
+        return ["sessions", "blend_components", "codebook"]  # the research export's files
     if (name, converter) == ("app_label", "regex"):
         return sorted({model._meta.app_label for model in admin.site._registry})
     raise LookupError(f"route {route.key}: no value for parameter <{converter}:{name}>: teach parameter_values()")

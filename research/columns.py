@@ -1,0 +1,93 @@
+"""The columns of the research files, declared once: the exporter writes them and the codebook
+describes them from this same list, so the two cannot drift apart."""
+
+from dataclasses import dataclass
+
+from clinic.models import (
+    CartridgeConfiguration,
+    ConcentrationUnit,
+    DeviceKind,
+    Diagnosis,
+    LudwigStage,
+    NorwoodStage,
+    Sex,
+)
+from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent, ScalpZone, Technique
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    type: str  # text, integer, decimal, code, codes (";"-separated)
+    unit: str = ""
+    allowed: str = ""
+
+
+def codes(choices):
+    return "; ".join(f"{value} = {label}" for value, label in choices)
+
+
+SESSION_COLUMNS = [
+    Column("session_id", "Pseudonymous session key (joins the blend file)", "text"),
+    Column("patient_id", "Pseudonymous patient key (keyed hash; stable with the same key)", "text"),
+    Column("age_years", "Age at the session, in whole years; 90+ for 90 and over", "integer", "years", "0–89, 90+"),
+    Column("sex", "Sex", "code", allowed=codes(Sex.choices)),
+    Column("diagnosis", "Primary diagnosis", "code", allowed=codes(Diagnosis.choices)),
+    Column("norwood_hamilton_stage", "Norwood–Hamilton stage", "code", allowed="; ".join(NorwoodStage.values)),
+    Column("ludwig_stage", "Ludwig stage", "code", allowed="; ".join(LudwigStage.values)),
+    Column("salt_score_pct", "SALT score", "decimal", "%", "0–100"),
+    Column("fitzpatrick_type", "Fitzpatrick skin type", "integer", allowed="1–6 (I–VI)"),
+    Column("technique", "Technique", "code", allowed=codes(Technique.choices)),
+    Column(
+        "course_session_number",
+        "Session number in the patient's course (same preset, else same technique)",
+        "integer",
+        allowed="1, 2, …",
+    ),
+    Column("days_since_first_session", "Days since the patient's first session (no calendar dates)", "integer", "days"),
+    Column("device_kind", "Device kind", "code", allowed=codes(DeviceKind.choices)),
+    Column("device_model", "Device manufacturer and model", "text"),
+    Column(
+        "cartridge_configuration",
+        "Needle cartridge configuration",
+        "code",
+        allowed=codes(CartridgeConfiguration.choices),
+    ),
+    Column("needle_count", "Needles in the cartridge", "integer", allowed="1–100"),
+    Column("needle_diameter_mm", "Needle diameter", "decimal", "mm", "0.1–1.0"),
+    Column("needle_length_mm", "Needle length", "decimal", "mm", "> 0, ≤ 10"),
+    Column("depth_mm", "Needle depth", "decimal", "mm", "0.1–3.0"),
+    Column("frequency_hz", "Machine frequency", "integer", "Hz", "1–200"),
+    Column("passes", "Passes", "integer", allowed="1–50"),
+    Column("zones", "Treated scalp zones", "codes", allowed=codes(ScalpZone.choices)),
+    Column("treated_area_cm2", "Treated area", "decimal", "cm²", "> 0, ≤ 1000"),
+    Column("anaesthesia", "Anaesthesia", "code", allowed=codes(Anaesthesia.choices)),
+    Column("pain_score", "Pain score", "integer", "0–10 scale", "0–10"),
+    Column("endpoint", "Endpoint reached", "code", allowed=codes(Endpoint.choices)),
+    Column("adverse_events", "Immediate adverse events", "codes", allowed=codes(ImmediateAdverseEvent.choices)),
+    Column("preset_slug", "Preset the session started from", "text"),
+    Column("preset_version", "Version of that preset", "integer"),
+    Column("deviation_count", "Departures from the preset", "integer"),
+    Column("deviations", "Departures: field: actual (preset expected), separated by “; ”", "text"),
+    Column("blend", "Drug blend: product strength (volume), joined by “ + ”", "text"),
+]
+
+BLEND_COLUMNS = [
+    Column("session_id", "Pseudonymous session key (joins the sessions file)", "text"),
+    Column("product", "Product", "text"),
+    Column("active_ingredient", "Active ingredient", "text"),
+    Column("concentration", "Concentration", "decimal", "see concentration_unit", "> 0"),
+    Column("concentration_unit", "Unit of the concentration", "code", allowed=codes(ConcentrationUnit.choices)),
+    Column("volume_ml", "Volume", "decimal", "mL", "0–20"),
+]
+
+CODEBOOK_COLUMNS = ["file", "variable", "label", "type", "unit", "allowed_values"]
+FILES = {"sessions.csv": SESSION_COLUMNS, "blend_components.csv": BLEND_COLUMNS}
+
+
+def codebook_rows():
+    yield CODEBOOK_COLUMNS
+    for file_name, columns in FILES.items():
+        for column in columns:
+            yield [file_name, column.name, column.label, column.type, column.unit, column.allowed]

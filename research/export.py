@@ -1,0 +1,323 @@
+"""The de-identified research export, as row generators kept apart from HTTP.
+
+One query streams the sessions (a server-side cursor on PostgreSQL) in chunks; each chunk's
+blend components come in one more query. The web download, the `export_sessions` command and
+the benchmark all consume these generators.
+
+Never exported: names, record numbers, dates of birth, contact, free-text notes, photos, voided
+records, patients without research consent, and demo records unless asked for.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from protocols.deviations import deviations
+from protocols.models import ProtocolPreset
+from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
+from sessions.models import BlendComponent, Technique
+
+CHUNK_SIZE = 2000
+OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
+# A text cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+
+# Course: the sessions of one patient from the same preset (any version), else of the same technique.
+SESSIONS_SQL = """
+WITH courses AS (
+    SELECT s.id,
+           ROW_NUMBER() OVER course AS course_number,
+           LAG(s.performed_at) OVER course AS previous_at,
+           MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
+    FROM treatments_treatmentsession s
+    LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
+    WHERE s.voided_at IS NULL
+    WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
+)
+SELECT s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage,
+       p.salt_score, p.fitzpatrick_type, s.technique, c.course_number, c.first_at, c.previous_at, s.performed_at,
+       d.kind, d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm,
+       k.needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
+       s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, s.preset_id
+FROM treatments_treatmentsession s
+JOIN courses c ON c.id = s.id
+JOIN clinic_patient p ON p.id = s.patient_id
+LEFT JOIN clinic_device d ON d.id = s.device_id
+LEFT JOIN clinic_needlecartridge k ON k.id = s.cartridge_id
+LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
+WHERE s.voided_at IS NULL AND p.research_consent = %s {where}
+"""
+ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    technique: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    diagnosis: str = ""
+    preset: str = ""  # a preset's slug: every version
+    clinician: int | None = None
+    include_demo: bool = False
+
+    def described(self):
+        """The filters in use, for the audit trail."""
+        return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
+
+    def sql(self, research_consent=True):
+        where, params = [], [research_consent]
+        if not self.include_demo:
+            where.append("p.is_demo = %s")
+            params.append(False)
+        for clause, value in (
+            ("s.technique = %s", self.technique),
+            ("p.diagnosis = %s", self.diagnosis),
+            ("pr.slug = %s", self.preset),
+            ("s.clinician_id = %s", self.clinician),
+        ):
+            if value:
+                where.append(clause)
+                params.append(value)
+        if self.date_from:
+            where.append("s.performed_at >= %s")
+            params.append(_start_of(self.date_from))
+        if self.date_to:
+            where.append("s.performed_at < %s")
+            params.append(_start_of(self.date_to + timedelta(days=1)))
+        return SESSIONS_SQL.format(where="".join(f" AND {clause}" for clause in where)), params
+
+
+def count_sessions(filters, research_consent=True):
+    sql, params = filters.sql(research_consent)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS matching", params)  # noqa: S608 — clauses are ours
+        return cursor.fetchone()[0]
+
+
+def session_rows(filters, chunk_size=CHUNK_SIZE):
+    """The sessions file, wide: the header, then one row per session."""
+    yield [column.name for column in SESSION_COLUMNS]
+    presets = _PresetCache()
+    for record, blend in _sessions(filters, chunk_size):
+        yield _session_row(record, blend, presets)
+
+
+def blend_rows(filters, chunk_size=CHUNK_SIZE):
+    """The blend components file, long: the header, then one row per component."""
+    yield [column.name for column in BLEND_COLUMNS]
+    for record, blend in _sessions(filters, chunk_size):
+        session_key = pseudonym("s", record[0])
+        for name, ingredient, concentration, unit, volume in blend:
+            yield [session_key, _text(name), _text(ingredient), _number(concentration), _text(unit), _number(volume)]
+
+
+def pseudonym(kind, pk):
+    """A keyed hash of the internal id: stable across exports with the same key, not reversible without it."""
+    digest = hmac.new(_pseudonym_key(), f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}_{digest[:20]}"
+
+
+def _pseudonym_key():
+    key = settings.RESEARCH_PSEUDONYM_KEY
+    return key.encode() if key else hmac.new(settings.SECRET_KEY.encode(), b"research-pseudonyms", "sha256").digest()
+
+
+def _sessions(filters, chunk_size):
+    """(session record, [blend component tuples]) for every exported session, in chunks."""
+    sql, params = filters.sql()
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql + ORDER_BY, params)
+        while records := cursor.fetchmany(chunk_size):
+            blends = {}
+            components = (
+                BlendComponent.objects.current()
+                .filter(session_id__in=[record[0] for record in records])
+                .order_by("session_id", "pk")
+                .values_list(
+                    "session_id",
+                    "product__name",
+                    "product__active_ingredient",
+                    "concentration",
+                    "concentration_unit",
+                    "volume_ml",
+                )
+            )
+            for session_id, *component in components:
+                blends.setdefault(session_id, []).append(component)
+            for record in records:
+                yield record, blends.get(record[0], [])
+
+
+def _session_row(record, blend, presets):
+    (
+        session_id,
+        patient_id,
+        born,
+        sex,
+        diagnosis,
+        norwood,
+        ludwig,
+        salt,
+        fitzpatrick,
+        technique,
+        course_number,
+        first_at,
+        previous_at,
+        performed_at,
+        device_kind,
+        manufacturer,
+        model_name,
+        configuration,
+        needle_count,
+        diameter,
+        length,
+        depth,
+        frequency,
+        passes,
+        zones,
+        area,
+        anaesthesia,
+        pain,
+        endpoint,
+        adverse,
+        preset_id,
+    ) = record
+    performed_on = _local_date(performed_at)
+    preset = presets.get(preset_id)
+    found = []
+    if preset is not None:
+        days_since_previous = (performed_on - _local_date(previous_at)).days if previous_at is not None else None
+        found = deviations(
+            session=SimpleNamespace(
+                technique=technique,
+                get_technique_display=lambda: Technique(technique).label,
+                needle_depth_mm=_decimal(depth),
+                frequency_hz=frequency,
+                cartridge=None
+                if configuration is None
+                else SimpleNamespace(
+                    needle_count=needle_count, needle_diameter_mm=_decimal(diameter), needle_length_mm=_decimal(length)
+                ),
+            ),
+            components=[
+                SimpleNamespace(
+                    product=SimpleNamespace(name=name, active_ingredient=ingredient),
+                    concentration=_decimal(concentration),
+                    concentration_unit=unit,
+                )
+                for name, ingredient, concentration, unit, _volume in blend
+            ],
+            preset=preset[0],
+            preset_components=preset[1],
+            days_since_previous=days_since_previous,
+            session_number=course_number,
+        )
+    return [
+        pseudonym("s", session_id),
+        pseudonym("p", patient_id),
+        _age(_as_date(born), performed_on),
+        _text(sex),
+        _text(diagnosis),
+        _text(norwood),
+        _text(ludwig),
+        _number(salt),
+        _number(fitzpatrick),
+        _text(technique),
+        _number(course_number),
+        _number((performed_on - _local_date(first_at)).days),
+        _text(device_kind),
+        _text(f"{manufacturer} {model_name}" if manufacturer else ""),
+        _text(configuration),
+        _number(needle_count),
+        _number(diameter),
+        _number(length),
+        _number(depth),
+        _number(frequency),
+        _number(passes),
+        _text(";".join(_codes(zones))),
+        _number(area),
+        _text(anaesthesia),
+        _number(pain),
+        _text(endpoint),
+        _text(";".join(_codes(adverse))),
+        _text(preset[0].slug if preset else ""),
+        _number(preset[0].version if preset else None),
+        _number(len(found) if preset else None),
+        _text("; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found)),
+        _text(" + ".join(_blend_phrase(component) for component in blend)),
+    ]
+
+
+class _PresetCache(dict):
+    """Presets with their blends, loaded once each: exports touch only a few dozen."""
+
+    def get(self, preset_id):
+        if preset_id is None:
+            return None
+        if preset_id not in self:
+            preset = ProtocolPreset.objects.get(pk=preset_id)
+            self[preset_id] = (preset, list(preset.blend_components.all()))
+        return self[preset_id]
+
+
+def _blend_phrase(component):
+    name, _ingredient, concentration, unit, volume = component
+    strength = f" {_number(concentration)} {unit}" if concentration is not None else ""
+    amount = f" ({_number(volume)} mL)" if volume is not None else ""
+    return f"{name}{strength}{amount}"
+
+
+def _text(value):
+    """A text cell, neutralised against formula injection; numbers never pass through here."""
+    if value is None:
+        return ""
+    text = str(value).replace("\x00", "")
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _number(value):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return format(_decimal(value).normalize(), "f")
+
+
+def _decimal(value):
+    # SQLite hands decimals back as floats or ints; str() keeps what was stored (1.2, not 1.19999…).
+    return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _codes(value):
+    if not value:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _age(born, on):
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return "90+" if years > OLDEST_EXPORTED_AGE else str(years)
+
+
+def _as_date(value):
+    return value if isinstance(value, date) else parse_date(value)
+
+
+def _local_date(value):
+    moment = value if isinstance(value, datetime) else parse_datetime(value)
+    if timezone.is_naive(moment):  # SQLite's raw rows: stored in UTC, without the zone
+        moment = moment.replace(tzinfo=UTC)
+    return timezone.localtime(moment).date()
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,36 @@
+"""Turning row generators into CSV (RFC 4180, UTF-8), and recording each export in the audit trail."""
+
+import csv
+
+from audit.models import AuditAction
+from audit.services import record_event
+
+
+class _Line:
+    def write(self, line):
+        return line
+
+
+def csv_lines(rows):
+    """One CSV line per row, quoted as RFC 4180 asks, ending in CRLF."""
+    writer = csv.writer(_Line())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def audited(rows, *, file_name, filters, user=None, username=""):
+    """Pass the rows through and, when the export ends (finished or broken off), record it."""
+    count = -1  # the header is not a row of data
+    complete = False
+    try:
+        for row in rows:
+            count += 1
+            yield row
+        complete = True
+    finally:
+        record_event(
+            AuditAction.EXPORT,
+            user=user,
+            username=username,
+            detail={"file": file_name, "filters": filters.described(), "rows": max(count, 0), "complete": complete},
+        )

@@ -1,0 +1,59 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.roles import RESEARCHER
+from research.columns import codebook_rows
+from research.export import blend_rows, count_sessions, session_rows
+from research.files import audited, csv_lines
+from research.forms import ExportForm
+
+DOWNLOADS = {"sessions": session_rows, "blend_components": blend_rows}
+
+
+def researcher_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.has_role(RESEARCHER)):
+            raise PermissionDenied("The research export is open to researchers only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@researcher_required
+def export_page(request):
+    form = ExportForm(request.GET or None)
+    counts = None
+    if form.is_bound and form.is_valid():
+        filters = form.filters()
+        counts = {"included": count_sessions(filters), "without_consent": count_sessions(filters, False)}
+    return render(request, "research/export.html", {"form": form, "counts": counts, "query": request.GET.urlencode()})
+
+
+@researcher_required
+def download(request, file_name):
+    if file_name == "codebook":
+        return _csv_response(codebook_rows(), "codebook")
+    if file_name not in DOWNLOADS:
+        raise Http404("No such export file.")
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "research/export.html", {"form": form, "counts": None}, status=400)
+    filters = form.filters()
+    rows = audited(DOWNLOADS[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
+    return _csv_response(rows, file_name)
+
+
+def _csv_response(rows, file_name):
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
