@@ -7,7 +7,7 @@ PORT ?= 8000
 # Test runs get a throwaway key; `make run` keeps its own in var/secret_key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
 
-.PHONY: run test lint check bench-demo-data clean
+.PHONY: run test lint bench-demo-data bench-export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ lint: $(VENV)/.dev
 
 bench-demo-data: $(VENV)/.dev
 	$(TEST_ENV) $(BIN)/python bench/demo_data.py $(BENCH_ARGS)
+
+bench-export: $(VENV)/.dev
+	$(TEST_ENV) $(BIN)/python bench/export.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -54,8 +54,10 @@ def main():
     started = time.perf_counter()
     counts = create_demo_data(patients=patients, sessions_per_patient=args.sessions_per_patient, seed=1)
     elapsed = time.perf_counter() - started
-    print(f"demo_data on PostgreSQL: {counts['patients']:,} patients, {counts['sessions']:,} sessions, "
-          f"{counts['blend_components']:,} blend components")
+    print(
+        f"demo_data on PostgreSQL: {counts['patients']:,} patients, {counts['sessions']:,} sessions, "
+        f"{counts['blend_components']:,} blend components"
+    )
     print(f"  {elapsed:.1f} s  ({counts['sessions'] / elapsed:,.0f} sessions/s)")
 
 

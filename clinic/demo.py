@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic.models import (
@@ -291,4 +291,13 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
             BlendComponent.objects.bulk_create(components, batch_size=2000)
         made_sessions += len(sessions)
         made_components += len(components)
+    _refresh_planner_statistics()
     return {"patients": patients, "sessions": made_sessions, "blend_components": made_components}
+
+
+def _refresh_planner_statistics():
+    """After a bulk load the query planner's row estimates are stale until autovacuum catches up."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Patient, TreatmentSession, BlendComponent):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -8,12 +8,12 @@ Never exported: names, record numbers, dates of birth, contact, free-text notes,
 records, patients without research consent, and demo records unless asked for.
 """
 
-import hashlib
 import hmac
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -31,6 +31,13 @@ OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
 # A text cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
+SELECTED = """
+    s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
+    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, c.previous_at, s.performed_at, d.kind,
+    d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm, k.needle_length_mm,
+    s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
+    s.pain_score, s.endpoint, s.adverse_events, s.preset_id
+"""
 # Course: the sessions of one patient from the same preset (any version), else of the same technique.
 SESSIONS_SQL = """
 WITH courses AS (
@@ -43,11 +50,7 @@ WITH courses AS (
     WHERE s.voided_at IS NULL
     WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
 )
-SELECT s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage,
-       p.salt_score, p.fitzpatrick_type, s.technique, c.course_number, c.first_at, c.previous_at, s.performed_at,
-       d.kind, d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm,
-       k.needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
-       s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, s.preset_id
+SELECT {columns}
 FROM treatments_treatmentsession s
 JOIN courses c ON c.id = s.id
 JOIN clinic_patient p ON p.id = s.patient_id
@@ -73,7 +76,7 @@ class ExportFilters:
         """The filters in use, for the audit trail."""
         return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
 
-    def sql(self, research_consent=True):
+    def sql(self, research_consent=True, columns=SELECTED):
         where, params = [], [research_consent]
         if not self.include_demo:
             where.append("p.is_demo = %s")
@@ -93,7 +96,7 @@ class ExportFilters:
         if self.date_to:
             where.append("s.performed_at < %s")
             params.append(_start_of(self.date_to + timedelta(days=1)))
-        return SESSIONS_SQL.format(where="".join(f" AND {clause}" for clause in where)), params
+        return SESSIONS_SQL.format(columns=columns, where="".join(f" AND {clause}" for clause in where)), params
 
 
 def count_sessions(filters, research_consent=True):
@@ -107,34 +110,45 @@ def session_rows(filters, chunk_size=CHUNK_SIZE):
     """The sessions file, wide: the header, then one row per session."""
     yield [column.name for column in SESSION_COLUMNS]
     presets = _PresetCache()
+    key, zone = pseudonym_key(), timezone.get_current_timezone()
     for record, blend in _sessions(filters, chunk_size):
-        yield _session_row(record, blend, presets)
+        yield _session_row(record, blend, presets, key, zone)
 
 
 def blend_rows(filters, chunk_size=CHUNK_SIZE):
     """The blend components file, long: the header, then one row per component."""
     yield [column.name for column in BLEND_COLUMNS]
+    key = pseudonym_key()
     for record, blend in _sessions(filters, chunk_size):
-        session_key = pseudonym("s", record[0])
+        session_key = pseudonym("s", record[0], key)
         for name, ingredient, concentration, unit, volume in blend:
             yield [session_key, _text(name), _text(ingredient), _number(concentration), _text(unit), _number(volume)]
 
 
-def pseudonym(kind, pk):
+def pseudonym(kind, pk, key=None):
     """A keyed hash of the internal id: stable across exports with the same key, not reversible without it."""
-    digest = hmac.new(_pseudonym_key(), f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.digest(key or pseudonym_key(), f"{kind}:{pk}".encode(), "sha256").hex()
     return f"{kind}_{digest[:20]}"
 
 
-def _pseudonym_key():
+def pseudonym_key():
     key = settings.RESEARCH_PSEUDONYM_KEY
-    return key.encode() if key else hmac.new(settings.SECRET_KEY.encode(), b"research-pseudonyms", "sha256").digest()
+    return key.encode() if key else hmac.digest(settings.SECRET_KEY.encode(), b"research-pseudonyms", "sha256")
 
 
 def _sessions(filters, chunk_size):
     """(session record, [blend component tuples]) for every exported session, in chunks."""
     sql, params = filters.sql()
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A server-side cursor is planned for its first 10 % of rows by default; an export reads them all.
+            with connection.cursor() as settings_cursor:
+                settings_cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield from _chunks(sql, params, chunk_size)
+
+
+def _chunks(sql, params, chunk_size):
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql + ORDER_BY, params)
         while records := cursor.fetchmany(chunk_size):
             blends = {}
@@ -157,7 +171,7 @@ def _sessions(filters, chunk_size):
                 yield record, blends.get(record[0], [])
 
 
-def _session_row(record, blend, presets):
+def _session_row(record, blend, presets, key, zone):
     (
         session_id,
         patient_id,
@@ -191,11 +205,11 @@ def _session_row(record, blend, presets):
         adverse,
         preset_id,
     ) = record
-    performed_on = _local_date(performed_at)
+    performed_on = _local_date(performed_at, zone)
     preset = presets.get(preset_id)
     found = []
     if preset is not None:
-        days_since_previous = (performed_on - _local_date(previous_at)).days if previous_at is not None else None
+        days_since_previous = (performed_on - _local_date(previous_at, zone)).days if previous_at is not None else None
         found = deviations(
             session=SimpleNamespace(
                 technique=technique,
@@ -222,8 +236,8 @@ def _session_row(record, blend, presets):
             session_number=course_number,
         )
     return [
-        pseudonym("s", session_id),
-        pseudonym("p", patient_id),
+        pseudonym("s", session_id, key),
+        pseudonym("p", patient_id, key),
         _age(_as_date(born), performed_on),
         _text(sex),
         _text(diagnosis),
@@ -233,7 +247,7 @@ def _session_row(record, blend, presets):
         _number(fitzpatrick),
         _text(technique),
         _number(course_number),
-        _number((performed_on - _local_date(first_at)).days),
+        _number((performed_on - _local_date(first_at, zone)).days),
         _text(device_kind),
         _text(f"{manufacturer} {model_name}" if manufacturer else ""),
         _text(configuration),
@@ -243,17 +257,17 @@ def _session_row(record, blend, presets):
         _number(depth),
         _number(frequency),
         _number(passes),
-        _text(";".join(_codes(zones))),
+        _joined_codes(zones),
         _number(area),
         _text(anaesthesia),
         _number(pain),
         _text(endpoint),
-        _text(";".join(_codes(adverse))),
+        _joined_codes(adverse),
         _text(preset[0].slug if preset else ""),
         _number(preset[0].version if preset else None),
         _number(len(found) if preset else None),
         _text("; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found)),
-        _text(" + ".join(_blend_phrase(component) for component in blend)),
+        _text(" + ".join(_blend_phrase(tuple(component)) for component in blend)),
     ]
 
 
@@ -269,6 +283,7 @@ class _PresetCache(dict):
         return self[preset_id]
 
 
+@lru_cache(maxsize=8192)
 def _blend_phrase(component):
     name, _ingredient, concentration, unit, volume = component
     strength = f" {_number(concentration)} {unit}" if concentration is not None else ""
@@ -276,6 +291,7 @@ def _blend_phrase(component):
     return f"{name}{strength}{amount}"
 
 
+@lru_cache(maxsize=8192)
 def _text(value):
     """A text cell, neutralised against formula injection; numbers never pass through here."""
     if value is None:
@@ -284,6 +300,7 @@ def _text(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+@lru_cache(maxsize=8192)
 def _number(value):
     if value is None or value == "":
         return ""
@@ -297,10 +314,17 @@ def _decimal(value):
     return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _codes(value):
+def _joined_codes(value):
+    """A JSON list of codes as one ";"-separated cell."""
     if not value:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
+        return ""
+    return _joined_json_codes(value) if isinstance(value, str) else _text(";".join(value))
+
+
+@lru_cache(maxsize=4096)
+def _joined_json_codes(text):
+    # The same few combinations of zones and events come back again and again: decode each once.
+    return _text(";".join(json.loads(text)))
 
 
 def _age(born, on):
@@ -312,11 +336,11 @@ def _as_date(value):
     return value if isinstance(value, date) else parse_date(value)
 
 
-def _local_date(value):
+def _local_date(value, zone):
     moment = value if isinstance(value, datetime) else parse_datetime(value)
-    if timezone.is_naive(moment):  # SQLite's raw rows: stored in UTC, without the zone
+    if moment.tzinfo is None:  # SQLite's raw rows: stored in UTC, without the zone
         moment = moment.replace(tzinfo=UTC)
-    return timezone.localtime(moment).date()
+    return moment.astimezone(zone).date()
 
 
 def _start_of(day):

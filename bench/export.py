@@ -1,0 +1,192 @@
+"""Benchmark: our streaming research export against PostgreSQL COPY of the same rows.
+
+Usage: make bench-export [BENCH_ARGS="--sessions 1000000"]
+       DATABASE_URL=postgres://postgres@127.0.0.1:5432/scalp_bench python bench/export.py --sessions 100000
+
+Fills the PostgreSQL database named by DATABASE_URL with demo_data up to N sessions (creating it if
+needed; it is a scratch database: point it at one), then measures, each in a fresh process:
+- ours: session_rows() through the CSV writer (rows/s, time to the first data row, peak RSS
+  growth over the process after start-up);
+- COPY (SELECT … the same rows and columns, blend flattened in SQL …) TO STDOUT WITH CSV;
+and prints the ratio. Demo records are included, as a benchmark must ask for them.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalp_bench")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+
+SESSIONS_PER_PATIENT = 5
+# The columns COPY writes: what SQL alone can give for the same rows (no keyed hash, no deviation check).
+COPY_COLUMNS = """
+    s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
+    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, c.previous_at, s.performed_at, d.kind,
+    d.manufacturer || ' ' || d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm,
+    k.needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
+    s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version,
+    (SELECT string_agg(pd.name || ' ' || b.concentration || ' ' || b.concentration_unit || ' (' || b.volume_ml
+                       || ' mL)', ' + ' ORDER BY b.id)
+       FROM treatments_blendcomponent b JOIN clinic_product pd ON pd.id = b.product_id
+      WHERE b.session_id = s.id AND b.voided_at IS NULL)
+"""
+
+
+class Sink:
+    """Counts what is written, like a socket that never blocks."""
+
+    def __init__(self):
+        self.bytes = 0
+        self.first_write_at = None
+
+    def write(self, data):
+        if self.first_write_at is None:
+            self.first_write_at = time.perf_counter()
+        self.bytes += len(data)
+        return len(data)
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def fill(target_sessions):
+    from django.core.management import call_command
+
+    from sessions.models import TreatmentSession
+
+    call_command("migrate", verbosity=0)
+    have = TreatmentSession.objects.count()
+    if have < target_sessions:
+        from clinic.demo import create_demo_data
+
+        patients = -(-(target_sessions - have) // SESSIONS_PER_PATIENT)
+        started = time.perf_counter()
+        create_demo_data(patients=patients, sessions_per_patient=SESSIONS_PER_PATIENT, seed=have)
+        print(f"  filled to {TreatmentSession.objects.count():,} sessions in {time.perf_counter() - started:.0f} s")
+    return TreatmentSession.objects.count()
+
+
+def rss_mb(field="VmRSS"):
+    """This process's resident memory now (VmRSS) or at its peak so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_ours():
+    from research.export import ExportFilters, session_rows
+    from research.files import csv_lines
+
+    baseline = rss_mb()
+    sink = Sink()
+    started = time.perf_counter()
+    first_row_at = None
+    rows = -1
+    for line in csv_lines(session_rows(ExportFilters(include_demo=True))):
+        sink.write(line.encode())
+        rows += 1
+        if rows == 1:
+            first_row_at = time.perf_counter()
+    elapsed = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "seconds": elapsed,
+        "first_row_s": (first_row_at or started) - started,
+        "bytes": sink.bytes,
+        "rss_growth_mb": rss_mb("VmHWM") - baseline,
+        "peak_rss_mb": rss_mb("VmHWM"),
+    }
+
+
+def measure_copy():
+    from django.db import connection
+
+    from research.export import ORDER_BY, ExportFilters
+
+    filters = ExportFilters(include_demo=True)
+    select, params = filters.sql(columns=COPY_COLUMNS)
+    baseline = rss_mb()
+    with connection.cursor() as cursor:
+        query = cursor.mogrify(select + ORDER_BY, params).decode()
+        sink = Sink()
+        started = time.perf_counter()
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH CSV", sink)
+        elapsed = time.perf_counter() - started
+    from research.export import count_sessions
+
+    rows = count_sessions(filters)
+    return {
+        "rows": rows,
+        "seconds": elapsed,
+        "first_row_s": (sink.first_write_at or started) - started,
+        "bytes": sink.bytes,
+        "rss_growth_mb": rss_mb("VmHWM") - baseline,
+        "peak_rss_mb": rss_mb("VmHWM"),
+    }
+
+
+def run_child(kind):
+    result = subprocess.run([sys.executable, __file__, "--measure", kind], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=100_000, help="Sessions in the database (default 100,000).")
+    parser.add_argument("--measure", choices=["ours", "copy"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark compares with PostgreSQL COPY: set DATABASE_URL to a PostgreSQL scratch database.")
+    if args.measure:
+        print(json.dumps(measure_ours() if args.measure == "ours" else measure_copy()))
+        return
+    _create_database_if_missing()
+    total = fill(args.sessions)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"Export benchmark on PostgreSQL, {total:,} sessions in the database (demo records included)")
+    ours, copy = run_child("ours"), run_child("copy")
+    for name, result in (("ours (session_rows → CSV)", ours), ("PostgreSQL COPY … TO STDOUT", copy)):
+        print(
+            f"  {name:30} {result['rows']:>10,} rows  {result['seconds']:7.1f} s  "
+            f"{result['rows'] / result['seconds']:>9,.0f} rows/s  first row after {result['first_row_s'] * 1000:6.0f} ms"
+            f"  {result['bytes'] / 1e6:7.1f} MB  peak RSS {result['peak_rss_mb']:4.0f} MB"
+            f" (+{result['rss_growth_mb']:.1f} MB during the export)"
+        )
+    print(f"  throughput ratio ours / COPY: {(ours['rows'] / ours['seconds']) / (copy['rows'] / copy['seconds']):.2f}")
+
+
+def _create_database_if_missing():
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    admin = psycopg2.connect(
+        dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+if __name__ == "__main__":
+    main()
