@@ -165,7 +165,8 @@ def main():
     for name, result in (("ours (session_rows → CSV)", ours), ("PostgreSQL COPY … TO STDOUT", copy)):
         print(
             f"  {name:30} {result['rows']:>10,} rows  {result['seconds']:7.1f} s  "
-            f"{result['rows'] / result['seconds']:>9,.0f} rows/s  first row after {result['first_row_s'] * 1000:6.0f} ms"
+            f"{result['rows'] / result['seconds']:>9,.0f} rows/s"
+            f"  first row after {result['first_row_s'] * 1000:6.0f} ms"
             f"  {result['bytes'] / 1e6:7.1f} MB  peak RSS {result['peak_rss_mb']:4.0f} MB"
             f" (+{result['rss_growth_mb']:.1f} MB during the export)"
         )

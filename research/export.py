@@ -92,10 +92,10 @@ class ExportFilters:
                 params.append(value)
         if self.date_from:
             where.append("s.performed_at >= %s")
-            params.append(_start_of(self.date_from))
+            params.append(_as_parameter(_start_of(self.date_from)))
         if self.date_to:
             where.append("s.performed_at < %s")
-            params.append(_start_of(self.date_to + timedelta(days=1)))
+            params.append(_as_parameter(_start_of(self.date_to + timedelta(days=1))))
         return SESSIONS_SQL.format(columns=columns, where="".join(f" AND {clause}" for clause in where)), params
 
 
@@ -341,6 +341,11 @@ def _local_date(value, zone):
     if moment.tzinfo is None:  # SQLite's raw rows: stored in UTC, without the zone
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).date()
+
+
+def _as_parameter(moment):
+    # Raw SQL gets no help from the ORM: SQLite stores naive UTC text, and compares text.
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _start_of(day):

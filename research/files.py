@@ -28,9 +28,15 @@ def audited(rows, *, file_name, filters, user=None, username=""):
             yield row
         complete = True
     finally:
-        record_event(
-            AuditAction.EXPORT,
-            user=user,
-            username=username,
-            detail={"file": file_name, "filters": filters.described(), "rows": max(count, 0), "complete": complete},
-        )
+        # Close the source first: it holds a transaction that would roll the audit row back with it.
+        rows.close()
+        record_export(file_name=file_name, filters=filters, rows=count, complete=complete, user=user, username=username)
+
+
+def record_export(*, file_name, filters, rows, complete, user=None, username=""):
+    record_event(
+        AuditAction.EXPORT,
+        user=user,
+        username=username,
+        detail={"file": file_name, "filters": filters.described(), "rows": max(rows, 0), "complete": complete},
+    )

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 from clinic.models import Diagnosis
 from research.columns import codebook_rows
 from research.export import ExportFilters, blend_rows, session_rows
-from research.files import audited
+from research.files import record_export
 from sessions.models import Technique
 
 
@@ -57,20 +57,26 @@ class Command(BaseCommand):
         for path, rows, name in outputs:
             if path:
                 started = time.perf_counter()
-                written = self._write(path, audited(rows(filters), file_name=name, filters=filters, username="(shell)"))
+                written = self._write(path, rows(filters), audit={"file_name": name, "filters": filters})
                 self.stdout.write(f"{path}: {written} rows in {time.perf_counter() - started:.1f} s")
         if codebook_out:
             written = self._write(codebook_out, codebook_rows())
             self.stdout.write(f"{codebook_out}: {written} variables")
 
-    def _write(self, path, rows):
+    def _write(self, path, rows, audit=None):
+        """Write the rows; an audited export counts as complete only once its file is closed."""
+        count, complete = -1, False
         try:
             with Path(path).open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
-                count = -1
                 for row in rows:
                     writer.writerow(row)
                     count += 1
+            complete = True
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
+        finally:
+            if audit:
+                rows.close()
+                record_export(**audit, rows=count, complete=complete, username="(shell)")
         return count

@@ -1,0 +1,185 @@
+"""manage.py export_sessions: the same rows as the web download, audited, and clear errors."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditAction, AuditEvent
+from clinic.models import Diagnosis
+from sessions.models import Technique
+from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
+from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, local, parse, session_with_blend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(seeded_presets):
+    preset = seeded_presets.get(slug="barletta-mmp-triamcinolone-aa")
+    doctor = UserFactory(username="dr.export", roles=["clinician"])
+    products = [ProductFactory(name="Minoxidil 5 % – ½ µg"), ProductFactory(name='=HYPERLINK("x")')]
+    areata = PatientFactory(diagnosis=Diagnosis.ALOPECIA_AREATA)
+    for n, day in enumerate((date(2026, 2, 27), date(2026, 3, 1), date(2026, 3, 15), date(2026, 3, 31))):
+        session_with_blend(
+            *products,
+            patient=areata if n % 2 else PatientFactory(),
+            performed_at=local(day, 23 if n == 3 else 0),
+            technique=Technique.MMP if n < 3 else Technique.MESOTHERAPY,
+            preset=preset if n % 2 else None,
+            clinician=doctor if n > 0 else UserFactory(roles=["clinician"]),
+        )
+    SessionFactory(patient=PatientFactory(research_consent=False, research_consent_date=None))
+    SessionFactory(patient=PatientFactory(is_demo=True), is_demo=True, performed_at=local(date(2026, 3, 2)))
+    return {"preset": preset, "doctor": doctor}
+
+
+def run(tmp_path, *args):
+    paths = {"out": tmp_path / "sessions.csv", "blend": tmp_path / "blend.csv", "codebook": tmp_path / "codebook.csv"}
+    call_command(
+        "export_sessions",
+        "--out",
+        str(paths["out"]),
+        "--blend-out",
+        str(paths["blend"]),
+        "--codebook-out",
+        str(paths["codebook"]),
+        *args,
+        stdout=io.StringIO(),
+    )
+    return {name: path.read_bytes().decode("utf-8") for name, path in paths.items()}
+
+
+FILTERS = [
+    ([], {}),
+    (["--technique", "mmp"], {"technique": "mmp"}),
+    (["--from", "2026-03-01", "--to", "2026-03-31"], {"date_from": "2026-03-01", "date_to": "2026-03-31"}),
+    (["--diagnosis", "aa"], {"diagnosis": "aa"}),
+    (["--preset", "barletta-mmp-triamcinolone-aa"], {"preset": "barletta-mmp-triamcinolone-aa"}),
+    (["--include-demo"], {"include_demo": "on"}),
+]
+
+
+@pytest.mark.parametrize(("args", "params"), FILTERS, ids=[" ".join(args) or "all" for args, _ in FILTERS])
+def test_the_command_writes_the_rows_of_the_web_download(tmp_path, client_for, researcher, records, args, params):
+    files = run(tmp_path, *args)
+    client = client_for(researcher)
+
+    assert parse(files["out"]) == parse(body(client.get(SESSIONS_URL, params)))
+    assert parse(files["blend"]) == parse(body(client.get(BLEND_URL, params)))
+    assert parse(files["codebook"]) == parse(body(client.get(CODEBOOK_URL)))
+    assert len(parse(files["out"])) > 1 or args == ["--diagnosis", "aa"]
+
+
+def test_the_clinician_filter_by_username(tmp_path, client_for, researcher, records):
+    files = run(tmp_path, "--clinician", "dr.export")
+
+    web = parse(body(client_for(researcher).get(SESSIONS_URL, {"clinician": records["doctor"].pk})))
+    assert parse(files["out"]) == web
+    assert len(web) == 1 + 3
+
+
+def test_the_date_range_takes_both_whole_days(tmp_path, records):
+    files = run(tmp_path, "--from", "2026-03-01", "--to", "2026-03-31")
+
+    assert len(parse(files["out"])) == 1 + 3  # 1 March 00:00, 15 March, 31 March 23:00
+
+
+def test_the_files_are_crlf_utf_8_and_neutralised(tmp_path, records):
+    files = run(tmp_path)
+
+    for name in ("out", "blend", "codebook"):
+        assert files[name].endswith("\r\n")
+        assert "\n" not in files[name].replace("\r\n", "")
+    assert "Minoxidil 5 % – ½ µg" in files["blend"]
+    assert '"\'=HYPERLINK(""x"")"' in files["blend"]
+
+
+def test_each_file_written_is_audited_as_the_shell(tmp_path, records):
+    files = run(tmp_path, "--technique", "mmp")
+
+    events = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert [(event.user, event.username) for event in events] == [(None, "(shell)"), (None, "(shell)")]
+    assert [event.detail for event in events] == [
+        {"file": "sessions.csv", "filters": {"technique": "mmp"}, "rows": 3, "complete": True},
+        {"file": "blend_components.csv", "filters": {"technique": "mmp"}, "rows": 6, "complete": True},
+    ]
+    assert len(parse(files["out"])) == 4 and len(parse(files["blend"])) == 7
+
+
+def test_the_command_says_how_many_rows_it_wrote(tmp_path, records, capsys):
+    out = tmp_path / "s.csv"
+    call_command("export_sessions", "--out", str(out))
+
+    assert f"{out}: 4 rows" in capsys.readouterr().out
+    assert not (tmp_path / "blend.csv").exists()
+
+
+def test_only_the_sessions_file_is_required(tmp_path, records):
+    call_command("export_sessions", "--out", str(tmp_path / "s.csv"), stdout=io.StringIO())
+
+    assert list(tmp_path.iterdir()) == [tmp_path / "s.csv"]
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1
+
+
+BAD = [
+    (["--from", "2026-99-01"], r"--from"),
+    (["--from", "yesterday"], r"--from"),
+    (["--to", "2026-02-30"], r"--to"),
+    (["--from", "2026-03-02", "--to", "2026-03-01"], r"--to is before --from"),
+    (["--clinician", "nobody"], r"No user named 'nobody'"),
+    (["--technique", "laser"], r"--technique.*invalid choice"),
+    (["--diagnosis", "x' OR 1=1"], r"--diagnosis.*invalid choice"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(args) for args, _ in BAD])
+def test_bad_arguments_give_a_clear_error_and_write_nothing(tmp_path, records, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("export_sessions", "--out", str(tmp_path / "s.csv"), *args)
+
+    assert not (tmp_path / "s.csv").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_sessions_file_is_required():
+    with pytest.raises(CommandError, match="--out"):
+        call_command("export_sessions")
+
+
+@pytest.mark.parametrize("where", ["missing directory", "a directory", "a file as directory"])
+def test_an_unwritable_path_gives_a_clear_error(tmp_path, records, where):
+    (tmp_path / "plain-file").write_text("x")
+    path = {
+        "missing directory": tmp_path / "no" / "such" / "dir" / "s.csv",
+        "a directory": tmp_path,
+        "a file as directory": tmp_path / "plain-file" / "s.csv",
+    }[where]
+
+    with pytest.raises(CommandError, match=rf"Cannot write {path}: .+\."):
+        call_command("export_sessions", "--out", str(path))
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, detail__complete=True).exists()
+
+
+def test_a_blend_file_that_cannot_be_written_is_a_clear_error_after_the_sessions_file(tmp_path, records):
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command(
+            "export_sessions",
+            "--out",
+            str(tmp_path / "s.csv"),
+            "--blend-out",
+            str(tmp_path / "missing" / "b.csv"),
+            stdout=io.StringIO(),
+        )
+    assert (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_write_that_fails_is_not_recorded_as_a_complete_export(records):
+    """/dev/full accepts the file and refuses its bytes when they are flushed (a full disk)."""
+    with pytest.raises(CommandError, match="Cannot write /dev/full: No space left on device"):
+        call_command("export_sessions", "--out", "/dev/full")
+
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, detail__complete=True).exists()

@@ -1,0 +1,138 @@
+"""The export streams: a fixed number of queries plus one per chunk, never one per row."""
+
+from datetime import date, timedelta
+from functools import partial
+
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+
+from research import views
+from research.export import CHUNK_SIZE, ExportFilters, blend_rows, session_rows
+from tests.factories import PatientFactory, ProductFactory, SessionFactory
+from tests.research.support import SESSIONS_URL, body, local, parse, session_with_blend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_sessions(seeded_presets):
+    """`count` sessions over a few patients, each with a blend of two products; half from two presets."""
+    presets = list(seeded_presets.filter(technique="mmp").order_by("slug")[:2])
+    assert len(presets) == 2
+    products = [ProductFactory(), ProductFactory()]
+    patients = [PatientFactory() for _ in range(4)]
+
+    def make(count):
+        for n in range(count):
+            session_with_blend(
+                *products,
+                patient=patients[n % len(patients)],
+                preset=presets[n % 2] if n % 4 < 2 else None,
+                performed_at=local(date(2026, 1, 1) + timedelta(days=n)),
+            )
+
+    return make
+
+
+def queries(rows_function, chunk_size):
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(rows_function(ExportFilters(), chunk_size=chunk_size))
+    return len(captured), len(rows) - 1
+
+
+def chunk_queries(captured):
+    return [query for query in captured if "treatments_blendcomponent" in query["sql"]]
+
+
+@pytest.mark.parametrize("rows_function", [session_rows, blend_rows])
+def test_more_sessions_in_the_same_number_of_chunks_cost_no_more_queries(make_sessions, rows_function):
+    make_sessions(10)
+    ten, _ = queries(rows_function, chunk_size=20)
+    make_sessions(9)
+    nineteen, _ = queries(rows_function, chunk_size=20)
+
+    assert nineteen == ten
+
+
+@pytest.mark.parametrize("rows_function", [session_rows, blend_rows])
+def test_each_further_chunk_costs_one_query(make_sessions, rows_function):
+    make_sessions(30)
+    three_chunks, rows = queries(rows_function, chunk_size=10)
+    make_sessions(30)
+    six_chunks, more_rows = queries(rows_function, chunk_size=10)
+
+    assert more_rows > rows > 0
+    assert six_chunks - three_chunks == 3
+
+
+def test_a_chunk_takes_its_blends_in_one_query(make_sessions):
+    make_sessions(25)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(session_rows(ExportFilters(), chunk_size=10))
+
+    assert len(rows) == 26
+    assert len(chunk_queries(captured)) == 3
+    # The rest: the sessions query, the two presets with their blends, and bookkeeping (savepoint,
+    # release; on PostgreSQL the server-side cursor's SET LOCAL).
+    assert len(captured) <= 3 + 1 + 2 * 2 + 3
+
+
+def test_the_chunk_size_does_not_change_the_rows(make_sessions):
+    make_sessions(23)
+    filters = ExportFilters()
+
+    whole = list(session_rows(filters))
+    assert list(session_rows(filters, chunk_size=1)) == whole
+    assert list(session_rows(filters, chunk_size=7)) == whole
+    assert list(blend_rows(filters, chunk_size=7)) == list(blend_rows(filters))
+
+
+def test_the_default_chunk_is_large():
+    assert CHUNK_SIZE >= 500
+
+
+def test_the_download_is_streamed_with_queries_per_chunk(client_for, researcher, make_sessions, monkeypatch):
+    monkeypatch.setitem(views.DOWNLOADS, "sessions", partial(session_rows, chunk_size=10))
+    client = client_for(researcher)
+    make_sessions(30)
+    body(client.get(SESSIONS_URL))  # warm up: sessions and permissions
+
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(SESSIONS_URL)
+        assert isinstance(response, StreamingHttpResponse)
+        rows = parse(body(response))
+    make_sessions(30)
+    with CaptureQueriesContext(connection) as six:
+        more_rows = parse(body(client.get(SESSIONS_URL)))
+
+    assert (len(rows), len(more_rows)) == (31, 61)
+    assert len(six) - len(three) == 3
+    assert len(chunk_queries(six)) - len(chunk_queries(three)) == 3
+
+
+def test_the_rows_are_produced_lazily(make_sessions):
+    """Nothing is read before the first row is asked for, and a chunk is read only when needed."""
+    make_sessions(30)
+    with CaptureQueriesContext(connection) as captured:
+        rows = session_rows(ExportFilters(), chunk_size=10)
+        assert len(captured) == 0
+        next(rows), next(rows)  # the header and the first session
+        first_chunk = len(chunk_queries(captured))
+        for _ in range(9):
+            next(rows)
+        assert len(chunk_queries(captured)) == first_chunk == 1
+        next(rows)  # the first session of the second chunk
+        assert len(chunk_queries(captured)) == 2
+        rows.close()
+
+
+def test_sessions_left_out_for_lack_of_consent_cost_no_queries(make_sessions):
+    make_sessions(10)
+    before, _ = queries(session_rows, chunk_size=20)
+    for _ in range(5):
+        SessionFactory(patient=PatientFactory(research_consent=False, research_consent_date=None))
+
+    after, _ = queries(session_rows, chunk_size=20)
+    assert after == before
