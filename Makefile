@@ -7,7 +7,7 @@ PORT ?= 8000
 # Test runs get a throwaway key; `make run` keeps its own in var/secret_key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
 
-.PHONY: run test lint bench-demo-data bench-export clean
+.PHONY: run test lint bench-demo-data bench-export bench-photos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-demo-data: $(VENV)/.dev
 
 bench-export: $(VENV)/.dev
 	$(TEST_ENV) $(BIN)/python bench/export.py $(BENCH_ARGS)
+
+bench-photos: $(VENV)/.dev
+	$(BIN)/python bench/photos.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from sessions.thumbnails import THUMBNAIL_BOX, make_thumbnail
+
 # Pillow format name -> (content type, file extension). Nothing else is ever opened.
 ALLOWED_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 # Markup or code hidden inside an image file (a polyglot) has no business in a clinical photo.
 POLYGLOT_MARKERS = re.compile(
     rb"<(?:\s*/?\s*)(?:html|head|body|script|svg|iframe|object|embed|!doctype|\?php)", re.IGNORECASE
 )
-THUMBNAIL_BOX = (320, 320)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def prepare_photo(upload):
     upright.info.clear()
     return PreparedPhoto(
         image=ContentFile(_encode(upright, image_format), name=f"photo{extension}"),
-        thumbnail=ContentFile(_encode_thumbnail(upright), name="thumbnail.jpg"),
+        thumbnail=ContentFile(_thumbnail(upload, upright, image_format), name="thumbnail.jpg"),
         content_type=content_type,
         extension=extension,
         width=upright.width,
@@ -124,9 +125,13 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
-def _encode_thumbnail(image):
-    thumbnail = image.convert("RGB")
-    thumbnail.thumbnail(THUMBNAIL_BOX)
+def _thumbnail(upload, upright, image_format):
+    if image_format == "JPEG":
+        # Decoded again at reduced scale: far cheaper than shrinking the full-size pixels.
+        upload.seek(0)
+        return make_thumbnail(upload)
+    small = upright.convert("RGB")
+    small.thumbnail(THUMBNAIL_BOX)
     buffer = BytesIO()
-    thumbnail.save(buffer, "JPEG", quality=80)
+    small.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
