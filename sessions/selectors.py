@@ -3,7 +3,7 @@ from itertools import pairwise
 from django.utils import timezone
 
 from audit.services import describe_changes, diff, snapshot
-from sessions.models import TreatmentSession
+from sessions.models import PhotoPhase, PhotoView, TreatmentSession
 
 
 def amendments(session):
@@ -21,3 +21,17 @@ def amendments(session):
             }
         )
     return list(reversed(entries))
+
+
+def missing_views(session):
+    """{phase label: [standard views not photographed yet]} for a session, before and after."""
+    if session.pk is None:
+        taken = set()
+    else:
+        taken = set(session.photos.model.objects.current().filter(session=session).values_list("phase", "view"))
+    missing = {}
+    for phase in PhotoPhase:
+        views = [view.label for view in PhotoView if (phase.value, view.value) not in taken]
+        if views:
+            missing[phase.label] = views
+    return missing

@@ -18,7 +18,7 @@ from sessions.access import get_photo_for, get_session_for
 from sessions.checks import session_warnings
 from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm, VoidForm
 from sessions.models import TreatmentSession
-from sessions.selectors import amendments
+from sessions.selectors import amendments, missing_views
 from sessions.services import UnconfirmedWarnings, save_session, void_record
 
 
@@ -94,6 +94,7 @@ def _session_form_page(request, session, start_from=None):
         "warnings": warnings,
         "start_from": start_from,
         "preset_hints": hints(start_from) if start_from else [],
+        "missing_views": missing_views(session) if session.patient.photo_consent else {},
         "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],
         # Browsers cannot re-fill file inputs: say so rather than drop the photos silently.
         "photos_need_reattaching": posted and bool(request.FILES),
@@ -113,6 +114,7 @@ def session_detail(request, pk):
         "deviations": session_deviations(session, components),
         "course_number": number,
         "amendments": amendments(session),
+        "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
         "voided_photos": session.photos.model.objects.voided().filter(session=session),
     }
     return render(request, "sessions/session_detail.html", context)

@@ -1,0 +1,70 @@
+"""The photo-capture checklist: which standard views this session still lacks, before and after."""
+
+import pytest
+from django.urls import reverse
+
+from sessions.photos import prepare_photo
+from sessions.selectors import missing_views
+from sessions.services import NewPhoto, save_session, void_record
+from tests.factories import PatientFactory, SessionFactory
+from tests.images import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+ALL_VIEWS = ["Frontal", "Vertex", "Top", "Left", "Right", "Occipital", "Close-up / trichoscopy"]
+
+
+def with_photos(session, clinician, *rows):
+    save_session(
+        session=session,
+        uploaded_by=clinician,
+        amendment_reason="Photos added",
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase=p, view=v) for p, v in rows],
+    )
+
+
+def test_a_session_without_photos_misses_every_view_before_and_after():
+    assert missing_views(SessionFactory()) == {"Before": ALL_VIEWS, "After": ALL_VIEWS}
+
+
+def test_views_taken_leave_the_list_and_voided_photos_come_back(clinician):
+    session = SessionFactory()
+    with_photos(session, clinician, ("before", "vertex"), ("before", "frontal"), ("after", "vertex"))
+
+    missing = missing_views(session)
+    assert "Vertex" not in missing["Before"] and "Frontal" not in missing["Before"]
+    assert "Vertex" not in missing["After"] and "Frontal" in missing["After"]
+
+    void_record(record=session.photos.get(phase="after"), reason="Blurred", by=clinician)
+    assert "Vertex" in missing_views(session)["After"]
+
+
+def test_a_complete_set_leaves_nothing_to_list(clinician):
+    session = SessionFactory()
+    with_photos(
+        session,
+        clinician,
+        *[
+            (phase, view)
+            for phase in ("before", "after")
+            for view in ("frontal", "vertex", "top", "left", "right", "occipital", "close_up")
+        ],
+    )
+
+    assert missing_views(session) == {}
+
+
+def test_the_session_page_and_the_form_show_the_checklist(clinician_client):
+    session = SessionFactory()
+
+    page = clinician_client.get(session.get_absolute_url()).content.decode()
+    form = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
+
+    for body in (page, form):
+        checklist = body.split('id="photo-checklist"')[1].split("</div>")[0]
+        assert "Before: Frontal, Vertex, Top" in checklist
+
+
+def test_no_checklist_without_photo_consent(clinician_client):
+    session = SessionFactory(patient=PatientFactory(photo_consent=False, photo_consent_date=None))
+
+    assert 'id="photo-checklist"' not in clinician_client.get(session.get_absolute_url()).content.decode()
