@@ -13,6 +13,7 @@ OBJECT_TYPES = {
     "treatments.treatmentsession": "session",
     "treatments.blendcomponent": "blend_component",
     "treatments.sessionphoto": "photo",
+    "treatments.assessment": "assessment",
     "protocols.protocolpreset": "preset",
     "protocols.presetblendcomponent": "preset_blend_component",
 }

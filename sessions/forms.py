@@ -6,6 +6,7 @@ from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, Versioned
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import (
+    Assessment,
     BlendComponent,
     ImmediateAdverseEvent,
     PhotoPhase,
@@ -220,3 +221,27 @@ class VoidForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why this record is being voided.")
         return reason
+
+
+class AssessmentForm(RangeMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "assessed_on",
+            "session",
+            "density_site",
+            "hair_density_per_cm2",
+            "shaft_diameter_um",
+            "terminal_vellus_ratio",
+            "global_photo_assessment",
+            "salt_score",
+            "norwood_hamilton_stage",
+            "ludwig_stage",
+            "satisfaction",
+        ]
+        widgets = {"assessed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = TreatmentSession.objects.current().filter(patient=self.instance.patient)
+        self.fields["session"].label_from_instance = lambda session: str(session)

@@ -12,7 +12,17 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
-from clinic.models import ConcentrationUnit, Device, Lot, NeedleCartridge, Patient, Product
+from clinic.models import (
+    ConcentrationUnit,
+    Device,
+    Diagnosis,
+    Lot,
+    LudwigStage,
+    NeedleCartridge,
+    NorwoodStage,
+    Patient,
+    Product,
+)
 
 # A clock a few minutes fast on a tablet must not block a clinician logging a session just done.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -375,3 +385,121 @@ class SessionPhoto(Voidable):
 
     def get_absolute_url(self):
         return reverse("photo-file", args=[self.pk])
+
+
+class AssessmentQuerySet(VoidableQuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+
+class Assessment(Voidable):
+    """What was measured at a visit, optionally on the day of a session. Unknown stays empty."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments", verbose_name="patient")
+    session = models.ForeignKey(
+        TreatmentSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name="session",
+        help_text="The session of that visit, if any.",
+    )
+    assessed_on = models.DateField("assessed on")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="assessed by"
+    )
+    density_site = models.CharField("density site", max_length=20, choices=ScalpZone.choices, blank=True)
+    hair_density_per_cm2 = models.DecimalField(
+        "hair density (hairs/cm²)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[ranges.HAIR_DENSITY.validator()],
+    )
+    shaft_diameter_um = models.DecimalField(
+        "mean shaft diameter (µm)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[ranges.SHAFT_DIAMETER_UM.validator()],
+    )
+    terminal_vellus_ratio = models.DecimalField(
+        "terminal:vellus ratio",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[ranges.TERMINAL_VELLUS_RATIO.validator()],
+    )
+    global_photo_assessment = models.SmallIntegerField(
+        "global photographic assessment (−3…+3)",
+        null=True,
+        blank=True,
+        validators=[ranges.GLOBAL_PHOTO_ASSESSMENT.validator()],
+    )
+    salt_score = models.DecimalField(
+        "SALT score (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[ranges.SALT_SCORE.validator()],
+    )
+    norwood_hamilton_stage = models.CharField(
+        "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
+    )
+    ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        "patient satisfaction (1–5)", null=True, blank=True, validators=[ranges.SATISFACTION.validator()]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        constraints = [
+            *Voidable.Meta.constraints,
+            ranges.HAIR_DENSITY.constraint("hair_density_per_cm2", name="assessment_density_range"),
+            ranges.SHAFT_DIAMETER_UM.constraint("shaft_diameter_um", name="assessment_shaft_range"),
+            ranges.TERMINAL_VELLUS_RATIO.constraint("terminal_vellus_ratio", name="assessment_tv_ratio_range"),
+            ranges.GLOBAL_PHOTO_ASSESSMENT.constraint("global_photo_assessment", name="assessment_gpa_range"),
+            ranges.SALT_SCORE.constraint("salt_score", name="assessment_salt_range"),
+            ranges.SATISFACTION.constraint("satisfaction", name="assessment_satisfaction_range"),
+        ]
+
+    def __str__(self):
+        return f"Assessment of {self.assessed_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            errors["assessed_on"] = "An assessment cannot be in the future."
+        elif self.assessed_on and self.patient_id and self.assessed_on < self.patient.date_of_birth:
+            errors["assessed_on"] = "An assessment cannot be before the patient's date of birth."
+        if self.session_id and self.patient_id and self.session.patient_id != self.patient_id:
+            errors["session"] = "This session belongs to another patient."
+        if self.hair_density_per_cm2 is not None and not self.density_site:
+            errors["density_site"] = "Say where the density was measured."
+        if self.salt_score is not None and self.patient_id and self.patient.diagnosis not in Diagnosis.areata_family():
+            errors["salt_score"] = "A SALT score applies to alopecia areata, totalis or universalis only."
+        measured = [
+            self.hair_density_per_cm2,
+            self.shaft_diameter_um,
+            self.terminal_vellus_ratio,
+            self.global_photo_assessment,
+            self.salt_score,
+            self.satisfaction,
+        ]
+        if (
+            not errors
+            and all(value is None for value in measured)
+            and not (self.norwood_hamilton_stage or self.ludwig_stage)
+        ):
+            errors["__all__"] = "Record at least one measure."
+        if errors:
+            raise ValidationError(errors)

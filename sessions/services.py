@@ -12,7 +12,7 @@ from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
 from protocols.courses import session_deviations
 from sessions.checks import session_warnings
-from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
+from sessions.models import Assessment, BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
 
 AMENDMENT_REASON_NEEDED = "Give a reason for amending a session after the day it was performed."
@@ -153,3 +153,12 @@ def void_record(*, record, reason, by):
             changed.append("version")
         record.save(update_fields=changed)
         record_event(AuditAction.VOID, record, reason=reason)
+
+
+def record_assessment(*, assessment: Assessment) -> Assessment:
+    """Store an outcome assessment, audited."""
+    assessment.full_clean()
+    with transaction.atomic():
+        assessment.save()
+        record_event(AuditAction.CREATE, assessment, detail={"patient": assessment.patient_id})
+    return assessment

@@ -8,6 +8,8 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.edit_session, name="session-edit"),
     path("sessions/<int:pk>/void/", views.void_session_view, name="session-void"),
     path("photos/<uuid:pk>/void/", views.void_photo_view, name="photo-void"),
+    path("patients/<int:patient_pk>/assessments/new/", views.add_assessment, name="assessment-add"),
+    path("assessments/<int:pk>/void/", views.void_assessment_view, name="assessment-void"),
     path("photos/<uuid:pk>/", views.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", views.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
 ]

@@ -14,12 +14,12 @@ from clinic.parsing import positive_int
 from protocols.courses import course_position, session_deviations
 from protocols.models import ProtocolPreset
 from protocols.prefill import blend_initial, hints, session_initial
-from sessions.access import get_photo_for, get_session_for
+from sessions.access import get_assessment_for, get_photo_for, get_session_for
 from sessions.checks import session_warnings
-from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm, VoidForm
-from sessions.models import TreatmentSession
+from sessions.forms import AssessmentForm, BlendFormSet, PhotoFormSet, SessionForm, VoidForm
+from sessions.models import Assessment, TreatmentSession
 from sessions.selectors import amendments, missing_views
-from sessions.services import UnconfirmedWarnings, save_session, void_record
+from sessions.services import UnconfirmedWarnings, record_assessment, save_session, void_record
 
 
 @login_required
@@ -145,7 +145,13 @@ def _void_page(request, record, session):
         else:
             messages.success(request, f"{record._meta.verbose_name.capitalize()} voided; it stays in the history.")
             return redirect(session if record is not session else session.patient)
-    context = {"form": form, "record": record, "session": session, "kind": record._meta.verbose_name}
+    context = {
+        "form": form,
+        "record": record,
+        "session": session,
+        "kind": record._meta.verbose_name,
+        "back": session.get_absolute_url(),
+    }
     return render(request, "sessions/void.html", context)
 
 
@@ -167,3 +173,36 @@ def photo_file(request, pk, variant="image"):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def add_assessment(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    assessment = Assessment(patient=patient, assessed_by=request.user, assessed_on=timezone.localdate())
+    form = AssessmentForm(request.POST or None, instance=assessment, initial=_session_of_the_day(request, patient))
+    if request.method == "POST" and form.is_valid():
+        record_assessment(assessment=form.save(commit=False))
+        messages.success(request, "Assessment recorded.")
+        return redirect(f"{patient.get_absolute_url()}#outcomes")
+    return render(request, "sessions/assessment_form.html", {"form": form, "patient": patient})
+
+
+def _session_of_the_day(request, patient):
+    session_pk = positive_int(request.GET.get("session", ""))
+    session = TreatmentSession.objects.current().filter(patient=patient, pk=session_pk).first() if session_pk else None
+    return {"session": session.pk, "assessed_on": session.performed_on} if session else {}
+
+
+@login_required
+def void_assessment_view(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    if assessment.is_voided:
+        messages.info(request, "This record was already voided.")
+        return redirect(assessment.patient)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        void_record(record=assessment, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Assessment voided; it stays in the history.")
+        return redirect(f"{assessment.patient.get_absolute_url()}#outcomes")
+    context = {"form": form, "record": assessment, "kind": "assessment", "back": assessment.patient.get_absolute_url()}
+    return render(request, "sessions/void.html", context)

@@ -25,7 +25,7 @@ from audit.services import record_event, stored_snapshot
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
-from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
+from sessions.models import Assessment, BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
 from tests.factories import BlendComponentFactory, PatientFactory, UserFactory
@@ -136,6 +136,8 @@ EXPECTED = {
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
+    "assessment-add": PATIENT_DATA,
+    "assessment-void": PATIENT_DATA,
     "export": RESEARCH,
     "export-download(file_name=sessions)": RESEARCH,
     "export-download(file_name=blend_components)": RESEARCH,
@@ -195,6 +197,7 @@ class World:
     patient: Patient
     session: TreatmentSession
     photo: SessionPhoto
+    assessment: Assessment
     admin_objects: dict
 
 
@@ -228,7 +231,12 @@ def world(db, clinician):
         obj = chosen.get(model) or model._default_manager.order_by("pk").first()
         assert obj is not None, f"no {model._meta.label} object for its admin pages: create one in world()"
         admin_objects[model] = obj
-    return World(patient=patient, session=session, photo=session.photos.get(), admin_objects=admin_objects)
+    assessment = Assessment.objects.create(
+        patient=patient, assessed_on=session.performed_on, assessed_by=clinician, satisfaction=4
+    )
+    return World(
+        patient=patient, session=session, photo=session.photos.get(), assessment=assessment, admin_objects=admin_objects
+    )
 
 
 def parameter_values(route, name, converter, world):
@@ -240,6 +248,7 @@ def parameter_values(route, name, converter, world):
         ("patient_pk", "int"): world.patient.pk,
         ("pk", "int", "patients"): world.patient.pk,
         ("pk", "int", "sessions"): world.session.pk,
+        ("pk", "int", "assessments"): world.assessment.pk,
         ("pk", "uuid"): world.photo.pk,
         ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,
         ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site

@@ -1,0 +1,99 @@
+"""Outcome charts as plain SVG, drawn on the server: readable without JavaScript."""
+
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+
+WIDTH, HEIGHT, MARGIN = 640, 170, 36
+
+# (field, label, unit) of each charted measure, in the order shown.
+MEASURES = [
+    ("hair_density_per_cm2", "Hair density", "hairs/cm²"),
+    ("shaft_diameter_um", "Mean shaft diameter", "µm"),
+    ("terminal_vellus_ratio", "Terminal:vellus ratio", ""),
+    ("global_photo_assessment", "Global photographic assessment", "−3…+3"),
+    ("salt_score", "SALT score", "%"),
+    ("satisfaction", "Patient satisfaction", "1–5"),
+]
+
+
+@dataclass(frozen=True)
+class Chart:
+    field: str
+    label: str
+    unit: str
+    points: list  # [(date, value)]
+    svg: str
+
+
+def outcome_charts(assessments, sessions):
+    """One chart per measure that has at least one value; sessions are drawn as markers."""
+    markers = [
+        (s.performed_on, s.get_technique_display() + (f" — {s.preset}" if s.preset_id else "")) for s in sessions
+    ]
+    charts = []
+    for field, label, unit in MEASURES:
+        points = [(a.assessed_on, getattr(a, field)) for a in assessments if getattr(a, field) is not None]
+        if points:
+            charts.append(Chart(field, label, unit, points, _svg(label, unit, points, markers)))
+    return charts
+
+
+def _svg(label, unit, points, markers):
+    days = [day for day, _ in points] + [day for day, _ in markers]
+    first, last = min(days), max(days)
+    span = max((last - first).days, 1)
+    values = [float(value) for _, value in points]
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = low - 1, high + 1
+
+    # format_html escapes its arguments, so coordinates go in as text already rounded.
+    def x(day):
+        return f"{MARGIN + (WIDTH - 2 * MARGIN) * (day - first).days / span:.1f}"
+
+    def y(value):
+        return f"{HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * (float(value) - low) / (high - low):.1f}"
+
+    session_lines = format_html_join(
+        "",
+        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="session-marker"><title>{3}: {4}</title></line>',
+        ((x(day), MARGIN // 2, HEIGHT - MARGIN, f"{day:%Y-%m-%d}", what) for day, what in markers),
+    )
+    path = " ".join(f"{x(day)},{y(value)}" for day, value in points)
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="4" class="outcome-point"><title>{}: {} {}</title></circle>',
+        ((x(day), y(value), f"{day:%Y-%m-%d}", _plain(value), unit) for day, value in points),
+    )
+    axis = format_html(
+        '<text x="4" y="{}" class="axis">{}</text><text x="4" y="{}" class="axis">{}</text>'
+        '<text x="{}" y="{}" class="axis">{}</text><text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
+        MARGIN,
+        _plain(high),
+        HEIGHT - MARGIN,
+        _plain(low),
+        MARGIN,
+        HEIGHT - 8,
+        f"{first:%Y-%m-%d}",
+        WIDTH - MARGIN,
+        HEIGHT - 8,
+        f"{last:%Y-%m-%d}",
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" class="outcome-chart">'
+        '<title>{} over time</title>{}{}<polyline points="{}" class="outcome-line"/>{}</svg>',
+        WIDTH,
+        HEIGHT,
+        label,
+        axis,
+        session_lines,
+        path,
+        dots,
+    )
+
+
+def _plain(value):
+    if hasattr(value, "normalize"):
+        return f"{value.normalize():f}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
