@@ -29,6 +29,7 @@ from clinic.models import (
 )
 from sessions.models import (
     Anaesthesia,
+    Assessment,
     BlendComponent,
     Endpoint,
     ImmediateAdverseEvent,
@@ -262,6 +263,32 @@ def _sessions(rng, patient, count, catalogue, clinician, now, presets):
     return sessions, components
 
 
+def _assessments(rng, sessions, clinician):
+    """For most patients, a baseline assessment on the day of their first session and one on their last."""
+    by_patient = {}
+    for session in sessions:
+        by_patient.setdefault(session.patient, []).append(session)
+    made = []
+    for patient, course in by_patient.items():
+        if rng.random() < 0.3:
+            continue
+        density = Decimal(rng.randint(80, 160))
+        for when, gain in ((course[0], 0), (course[-1], rng.randint(-5, 40))):
+            made.append(
+                Assessment(
+                    patient=patient,
+                    session=when,
+                    assessed_on=when.performed_at.date(),
+                    assessed_by=clinician,
+                    density_site="vertex",
+                    hair_density_per_cm2=density + gain,
+                    global_photo_assessment=rng.randint(0, 3) if gain else None,
+                    satisfaction=rng.randint(2, 5) if gain else None,
+                )
+            )
+    return made
+
+
 def create_demo_data(*, patients, sessions_per_patient, seed=None):
     """Add `patients` synthetic patients with `sessions_per_patient` sessions each. Returns the counts."""
     rng = random.Random(seed)
@@ -289,6 +316,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
             for component in components:
                 component.session_id = component.session.pk
             BlendComponent.objects.bulk_create(components, batch_size=2000)
+            Assessment.objects.bulk_create(_assessments(rng, sessions, clinician), batch_size=2000)
         made_sessions += len(sessions)
         made_components += len(components)
     _refresh_planner_statistics()

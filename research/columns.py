@@ -82,8 +82,34 @@ BLEND_COLUMNS = [
     Column("volume_ml", "Volume", "decimal", "mL", "0–20"),
 ]
 
+# (measure code, assessment field, unit) of the outcomes file.
+OUTCOME_MEASURES = [
+    ("hair_density", "hair_density_per_cm2", "hairs/cm²"),
+    ("shaft_diameter", "shaft_diameter_um", "µm"),
+    ("terminal_vellus_ratio", "terminal_vellus_ratio", "ratio"),
+    ("global_photographic_assessment", "global_photo_assessment", "score −3…+3"),
+    ("salt_score", "salt_score", "%"),
+    ("norwood_hamilton_stage", "norwood_hamilton_stage", "stage"),
+    ("ludwig_stage", "ludwig_stage", "stage"),
+    ("satisfaction", "satisfaction", "score 1–5"),
+]
+
+OUTCOME_COLUMNS = [
+    Column("patient_id", "Pseudonymous patient key (joins the sessions file)", "text"),
+    Column(
+        "days_since_first_session",
+        "Days from the patient's first session to the assessment (negative: baseline before it; empty: no session yet)",
+        "integer",
+        "days",
+    ),
+    Column("measure", "What was measured", "code", allowed="; ".join(code for code, _f, _u in OUTCOME_MEASURES)),
+    Column("value", "The value (a number, or a stage for the staging measures)", "text"),
+    Column("unit", "Unit of the value", "text", allowed="; ".join(sorted({u for _c, _f, u in OUTCOME_MEASURES}))),
+    Column("site", "Where hair density was measured", "code", allowed=codes(ScalpZone.choices)),
+]
+
 CODEBOOK_COLUMNS = ["file", "variable", "label", "type", "unit", "allowed_values"]
-FILES = {"sessions.csv": SESSION_COLUMNS, "blend_components.csv": BLEND_COLUMNS}
+FILES = {"sessions.csv": SESSION_COLUMNS, "blend_components.csv": BLEND_COLUMNS, "outcomes.csv": OUTCOME_COLUMNS}
 
 
 def codebook_rows():

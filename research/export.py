@@ -18,13 +18,15 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Min, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from protocols.deviations import deviations
 from protocols.models import ProtocolPreset
-from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
-from sessions.models import BlendComponent, Technique
+from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
+from sessions.models import Assessment, BlendComponent, Technique, TreatmentSession
 
 CHUNK_SIZE = 2000
 OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
@@ -123,6 +125,40 @@ def blend_rows(filters, chunk_size=CHUNK_SIZE):
         session_key = pseudonym("s", record[0], key)
         for name, ingredient, concentration, unit, volume in blend:
             yield [session_key, _text(name), _text(ingredient), _number(concentration), _text(unit), _number(volume)]
+
+
+def outcome_rows(filters):
+    """The outcomes file, long: one row per measure of each current assessment of the exported patients.
+
+    A patient is exported when at least one of their sessions is (same consent, demo and filters).
+    """
+    yield [column.name for column in OUTCOME_COLUMNS]
+    patients_sql, params = filters.sql(columns="DISTINCT p.id")
+    first_session = (
+        TreatmentSession.objects.current()
+        .filter(patient=OuterRef("patient"))
+        .values("patient")
+        .annotate(first=Min("performed_at"))
+        .values("first")
+    )
+    assessments = (
+        Assessment.objects.current()
+        .filter(patient_id__in=RawSQL(patients_sql, params))  # noqa: S611 — our SQL, values as parameters
+        .annotate(first_session_at=Subquery(first_session))
+        .order_by("patient_id", "assessed_on", "pk")
+    )
+    key, zone = pseudonym_key(), timezone.get_current_timezone()
+    for assessment in assessments.iterator(chunk_size=CHUNK_SIZE):
+        patient_key = pseudonym("p", assessment.patient_id, key)
+        first = assessment.first_session_at
+        days = _number((assessment.assessed_on - first.astimezone(zone).date()).days) if first else ""
+        for measure, field, unit in OUTCOME_MEASURES:
+            value = getattr(assessment, field)
+            if value in (None, ""):
+                continue
+            site = assessment.density_site if measure == "hair_density" else ""
+            shown = _number(value) if isinstance(value, (int, Decimal)) else _text(value)
+            yield [patient_key, days, measure, shown, _text(unit), _text(site)]
 
 
 def pseudonym(kind, pk, key=None):

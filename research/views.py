@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_rows, count_sessions, session_rows
+from research.export import blend_rows, count_sessions, outcome_rows, session_rows
 from research.files import audited, csv_lines
 from research.forms import ExportForm
 
-DOWNLOADS = {"sessions": session_rows, "blend_components": blend_rows}
+DOWNLOADS = {"sessions": session_rows, "blend_components": blend_rows, "outcomes": outcome_rows}
 
 
 def researcher_required(view):

@@ -141,6 +141,7 @@ EXPECTED = {
     "export": RESEARCH,
     "export-download(file_name=sessions)": RESEARCH,
     "export-download(file_name=blend_components)": RESEARCH,
+    "export-download(file_name=outcomes)": RESEARCH,
     "export-download(file_name=codebook)": RESEARCH,
     "preset-list": SIGNED_IN,
     "preset-detail": SIGNED_IN,
@@ -260,7 +261,7 @@ def parameter_values(route, name, converter, world):
         if lookup in values:
             return [values[lookup]]
     if (name, converter) == ("file_name", "slug"):
-        return ["sessions", "blend_components", "codebook"]  # the research export's files
+        return ["sessions", "blend_components", "outcomes", "codebook"]  # the research export's files
     if (name, converter) == ("app_label", "regex"):
         return sorted({model._meta.app_label for model in admin.site._registry})
     raise LookupError(f"route {route.key}: no value for parameter <{converter}:{name}>: teach parameter_values()")

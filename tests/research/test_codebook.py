@@ -11,6 +11,9 @@ from clinic.demo import create_demo_data
 from research.columns import CODEBOOK_COLUMNS
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
 
+OUTCOMES_URL = SESSIONS_URL.replace("sessions", "outcomes")
+FILE_NAMES = ("sessions.csv", "blend_components.csv", "outcomes.csv")
+
 pytestmark = pytest.mark.django_db
 
 TYPES = {"text", "integer", "decimal", "code", "codes"}
@@ -23,6 +26,7 @@ def downloads(client_for, researcher, seeded_presets):
     return {
         "sessions.csv": parse(body(client.get(SESSIONS_URL, {"include_demo": "on"}))),
         "blend_components.csv": parse(body(client.get(BLEND_URL, {"include_demo": "on"}))),
+        "outcomes.csv": parse(body(client.get(OUTCOMES_URL, {"include_demo": "on"}))),
         "codebook": body(client.get(CODEBOOK_URL)),
     }
 
@@ -32,7 +36,7 @@ def codebook(downloads):
     return as_dicts(parse(downloads["codebook"]))
 
 
-@pytest.mark.parametrize("file_name", ["sessions.csv", "blend_components.csv"])
+@pytest.mark.parametrize("file_name", FILE_NAMES)
 def test_every_column_written_has_exactly_one_entry_in_the_same_order(downloads, codebook, file_name):
     header, *rows = downloads[file_name]
     described = [entry["variable"] for entry in codebook if entry["file"] == file_name]
@@ -43,7 +47,7 @@ def test_every_column_written_has_exactly_one_entry_in_the_same_order(downloads,
 
 
 def test_no_entry_describes_a_column_that_is_not_written(downloads, codebook):
-    written = {(name, column) for name in ("sessions.csv", "blend_components.csv") for column in downloads[name][0]}
+    written = {(name, column) for name in FILE_NAMES for column in downloads[name][0]}
     entries = Counter((entry["file"], entry["variable"]) for entry in codebook)
 
     assert set(entries) == written
@@ -65,7 +69,7 @@ def test_pandas_reads_the_codebook(downloads, codebook):
 
     assert list(frame.columns) == CODEBOOK_COLUMNS
     assert frame.to_dict("records") == codebook
-    assert len(frame) == len(downloads["sessions.csv"][0]) + len(downloads["blend_components.csv"][0])
+    assert len(frame) == sum(len(downloads[name][0]) for name in FILE_NAMES)
 
 
 def allowed_codes(entry):

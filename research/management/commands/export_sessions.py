@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 
 from clinic.models import Diagnosis
 from research.columns import codebook_rows
-from research.export import ExportFilters, blend_rows, session_rows
+from research.export import ExportFilters, blend_rows, outcome_rows, session_rows
 from research.files import record_export
 from sessions.models import Technique
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="The sessions file to write (wide, one row per session).")
         parser.add_argument("--blend-out", help="Also write the blend components file (long) here.")
+        parser.add_argument("--outcomes-out", help="Also write the outcomes file (long) here.")
         parser.add_argument("--codebook-out", help="Also write the codebook here.")
         parser.add_argument("--technique", choices=Technique.values)
         parser.add_argument("--from", dest="date_from", type=day, help="First session date, YYYY-MM-DD.")
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--clinician", help="A clinician's username.")
         parser.add_argument("--include-demo", action="store_true", help="Include synthetic demo records.")
 
-    def handle(self, *args, out, blend_out, codebook_out, clinician, **options):
+    def handle(self, *args, out, blend_out, outcomes_out, codebook_out, clinician, **options):
         if options["date_from"] and options["date_to"] and options["date_from"] > options["date_to"]:
             raise CommandError("--to is before --from.")
         clinician_id = None
@@ -53,7 +54,11 @@ class Command(BaseCommand):
             clinician=clinician_id,
             include_demo=options["include_demo"],
         )
-        outputs = [(out, session_rows, "sessions.csv"), (blend_out, blend_rows, "blend_components.csv")]
+        outputs = [
+            (out, session_rows, "sessions.csv"),
+            (blend_out, blend_rows, "blend_components.csv"),
+            (outcomes_out, outcome_rows, "outcomes.csv"),
+        ]
         for path, rows, name in outputs:
             if path:
                 started = time.perf_counter()
