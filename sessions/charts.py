@@ -11,9 +11,9 @@ MEASURES = [
     ("hair_density_per_cm2", "Hair density", "hairs/cm²"),
     ("shaft_diameter_um", "Mean shaft diameter", "µm"),
     ("terminal_vellus_ratio", "Terminal:vellus ratio", ""),
-    ("global_photo_assessment", "Global photographic assessment", "−3…+3"),
+    ("global_photo_assessment", "Global photographic assessment (−3…+3)", ""),
     ("salt_score", "SALT score", "%"),
-    ("satisfaction", "Patient satisfaction", "1–5"),
+    ("satisfaction", "Patient satisfaction (1–5)", ""),
 ]
 
 
@@ -45,14 +45,15 @@ def _svg(label, unit, points, markers):
     span = max((last - first).days, 1)
     values = [float(value) for _, value in points]
     low, high = min(values), max(values)
-    if low == high:
-        low, high = low - 1, high + 1
+    flat = low == high
 
     # format_html escapes its arguments, so coordinates go in as text already rounded.
     def x(day):
         return f"{MARGIN + (WIDTH - 2 * MARGIN) * (day - first).days / span:.1f}"
 
     def y(value):
+        if flat:  # one value, or the same every time: a level line across the middle
+            return f"{HEIGHT / 2:.1f}"
         return f"{HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * (float(value) - low) / (high - low):.1f}"
 
     session_lines = format_html_join(
@@ -63,16 +64,16 @@ def _svg(label, unit, points, markers):
     path = " ".join(f"{x(day)},{y(value)}" for day, value in points)
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="4" class="outcome-point"><title>{}: {} {}</title></circle>',
-        ((x(day), y(value), f"{day:%Y-%m-%d}", _plain(value), unit) for day, value in points),
+        '<circle cx="{}" cy="{}" r="4" class="outcome-point"><title>{}: {}</title></circle>',
+        ((x(day), y(value), f"{day:%Y-%m-%d}", f"{_plain(value)} {unit}".strip()) for day, value in points),
     )
     axis = format_html(
         '<text x="4" y="{}" class="axis">{}</text><text x="4" y="{}" class="axis">{}</text>'
         '<text x="{}" y="{}" class="axis">{}</text><text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
-        MARGIN,
+        HEIGHT / 2 if flat else MARGIN,
         _plain(high),
         HEIGHT - MARGIN,
-        _plain(low),
+        "" if flat else _plain(low),
         MARGIN,
         HEIGHT - 8,
         f"{first:%Y-%m-%d}",

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
 
@@ -6,6 +7,8 @@ from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, Versioned
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import (
+    ASSESSMENT_MEASURES,
+    NO_MEASURE,
     Assessment,
     BlendComponent,
     ImmediateAdverseEvent,
@@ -245,3 +248,13 @@ class AssessmentForm(RangeMessagesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = TreatmentSession.objects.current().filter(patient=self.instance.patient)
         self.fields["session"].label_from_instance = lambda session: str(session)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A measure refused for its range is still a measure the clinician recorded: one message is enough.
+        if any(name in self._errors for name in ASSESSMENT_MEASURES) and NON_FIELD_ERRORS in self._errors:
+            kept = [message for message in self._errors[NON_FIELD_ERRORS] if message != NO_MEASURE]
+            if kept:
+                self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")
+            else:
+                del self._errors[NON_FIELD_ERRORS]

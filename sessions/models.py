@@ -387,6 +387,19 @@ class SessionPhoto(Voidable):
         return reverse("photo-file", args=[self.pk])
 
 
+NO_MEASURE = "Record at least one measure."
+ASSESSMENT_MEASURES = [
+    "hair_density_per_cm2",
+    "shaft_diameter_um",
+    "terminal_vellus_ratio",
+    "global_photo_assessment",
+    "salt_score",
+    "norwood_hamilton_stage",
+    "ludwig_stage",
+    "satisfaction",
+]
+
+
 class AssessmentQuerySet(VoidableQuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -495,11 +508,13 @@ class Assessment(Voidable):
             self.salt_score,
             self.satisfaction,
         ]
+        if self.norwood_hamilton_stage and self.ludwig_stage:
+            errors["ludwig_stage"] = "Give one staging: Norwood–Hamilton or Ludwig."
         if (
             not errors
             and all(value is None for value in measured)
             and not (self.norwood_hamilton_stage or self.ludwig_stage)
         ):
-            errors["__all__"] = "Record at least one measure."
+            errors["__all__"] = NO_MEASURE
         if errors:
             raise ValidationError(errors)

@@ -123,19 +123,27 @@ def session_detail(request, pk):
 @login_required
 def void_session_view(request, pk):
     session = get_session_for(request.user, pk)
-    return _void_page(request, session, session)
+    return _void_page(request, session, session=session, done=session.patient.get_absolute_url())
 
 
 @login_required
 def void_photo_view(request, pk):
     photo = get_photo_for(request.user, pk)
-    return _void_page(request, photo, photo.session)
+    return _void_page(request, photo, session=photo.session, done=photo.session.get_absolute_url())
 
 
-def _void_page(request, record, session):
+@login_required
+def void_assessment_view(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    outcomes = f"{assessment.patient.get_absolute_url()}#outcomes"
+    return _void_page(request, assessment, session=assessment.session, done=outcomes, back=outcomes)
+
+
+def _void_page(request, record, *, session, done, back=None):
+    back = back or session.get_absolute_url()
     if record.is_voided:
         messages.info(request, "This record was already voided.")
-        return redirect(session)
+        return redirect(back)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,14 +152,8 @@ def _void_page(request, record, session):
             form.add_error(None, error.messages)
         else:
             messages.success(request, f"{record._meta.verbose_name.capitalize()} voided; it stays in the history.")
-            return redirect(session if record is not session else session.patient)
-    context = {
-        "form": form,
-        "record": record,
-        "session": session,
-        "kind": record._meta.verbose_name,
-        "back": session.get_absolute_url(),
-    }
+            return redirect(done)
+    context = {"form": form, "record": record, "session": session, "kind": record._meta.verbose_name, "back": back}
     return render(request, "sessions/void.html", context)
 
 
@@ -191,18 +193,3 @@ def _session_of_the_day(request, patient):
     session_pk = positive_int(request.GET.get("session", ""))
     session = TreatmentSession.objects.current().filter(patient=patient, pk=session_pk).first() if session_pk else None
     return {"session": session.pk, "assessed_on": session.performed_on} if session else {}
-
-
-@login_required
-def void_assessment_view(request, pk):
-    assessment = get_assessment_for(request.user, pk)
-    if assessment.is_voided:
-        messages.info(request, "This record was already voided.")
-        return redirect(assessment.patient)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        void_record(record=assessment, reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, "Assessment voided; it stays in the history.")
-        return redirect(f"{assessment.patient.get_absolute_url()}#outcomes")
-    context = {"form": form, "record": assessment, "kind": "assessment", "back": assessment.patient.get_absolute_url()}
-    return render(request, "sessions/void.html", context)

@@ -1,0 +1,248 @@
+"""outcome_charts(): one server-drawn SVG per measure, scaled to its values and spanning the sessions too.
+
+The records are unsaved model instances: drawing a chart reads no database.
+"""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from protocols.models import ProtocolPreset
+from sessions.charts import HEIGHT, MARGIN, MEASURES, WIDTH, outcome_charts
+from sessions.models import Assessment, Technique, TreatmentSession
+
+SVG = "{http://www.w3.org/2000/svg}"
+TOP, BOTTOM, MIDDLE = MARGIN, HEIGHT - MARGIN, HEIGHT / 2
+LEFT, RIGHT = MARGIN, WIDTH - MARGIN
+
+
+def assessment(on, **values):
+    return Assessment(assessed_on=on, **values)
+
+
+def session(on, technique=Technique.MMP, preset=None):
+    return TreatmentSession(
+        performed_at=timezone.make_aware(datetime.combine(on, time(10))), technique=technique, preset=preset
+    )
+
+
+def parsed(chart):
+    """The chart's SVG as XML: it must be well-formed."""
+    return ElementTree.fromstring(str(chart.svg))  # noqa: S314 — SVG drawn by the code under test
+
+
+def points(chart):
+    """(cx, cy, title) of every point, in drawing order."""
+    return [
+        (float(c.get("cx")), float(c.get("cy")), c.find(f"{SVG}title").text) for c in parsed(chart).iter(f"{SVG}circle")
+    ]
+
+
+def markers(chart):
+    return [(float(line.get("x1")), line.find(f"{SVG}title").text) for line in parsed(chart).iter(f"{SVG}line")]
+
+
+def axis_texts(chart):
+    return [text.text for text in parsed(chart).iter(f"{SVG}text")]
+
+
+def only(charts):
+    (chart,) = charts
+    return chart
+
+
+def test_no_assessment_gives_no_chart():
+    assert outcome_charts([], [session(date(2025, 1, 1))]) == []
+
+
+def test_only_measures_with_a_value_are_charted_in_the_declared_order():
+    charts = outcome_charts(
+        [
+            assessment(date(2025, 1, 1), satisfaction=3, ludwig_stage="II"),
+            assessment(date(2025, 2, 1), shaft_diameter_um=Decimal("60.5"), density_site="vertex"),
+            assessment(date(2025, 3, 1), global_photo_assessment=0),
+        ],
+        [],
+    )
+
+    assert [chart.field for chart in charts] == ["shaft_diameter_um", "global_photo_assessment", "satisfaction"]
+    order = [field for field, _, _ in MEASURES]
+    assert [order.index(chart.field) for chart in charts] == sorted(order.index(chart.field) for chart in charts)
+    assert [chart.points for chart in charts] == [
+        [(date(2025, 2, 1), Decimal("60.5"))],
+        [(date(2025, 3, 1), 0)],  # zero is a value, not unknown
+        [(date(2025, 1, 1), 3)],
+    ]
+    for chart in charts:
+        tree = parsed(chart)
+        assert tree.get("class") == "outcome-chart"
+        assert tree.find(f"{SVG}title").text == f"{chart.label} over time"
+
+
+def test_the_highest_value_is_drawn_at_the_top_and_the_lowest_at_the_bottom():
+    chart = only(
+        outcome_charts(
+            [
+                assessment(date(2025, 1, 1), density_site="vertex", hair_density_per_cm2=Decimal("150")),
+                assessment(date(2025, 2, 1), density_site="vertex", hair_density_per_cm2=Decimal("100")),
+                assessment(date(2025, 3, 1), density_site="vertex", hair_density_per_cm2=Decimal("200")),
+            ],
+            [],
+        )
+    )
+
+    (_, middle, _), (_, lowest, _), (_, highest, _) = points(chart)
+    assert highest == TOP
+    assert lowest == BOTTOM
+    assert highest < middle < lowest
+    assert middle == pytest.approx((TOP + BOTTOM) / 2, abs=0.1)
+    assert axis_texts(chart)[:2] == ["200", "100"]  # the top and bottom of the axis
+
+
+def test_negative_scores_scale_the_same_way():
+    chart = only(
+        outcome_charts(
+            [
+                assessment(date(2025, 1, 1), global_photo_assessment=-3),
+                assessment(date(2025, 6, 1), global_photo_assessment=3),
+            ],
+            [],
+        )
+    )
+
+    (_, worst, worst_title), (_, best, best_title) = points(chart)
+    assert (best, worst) == (TOP, BOTTOM)
+    assert (worst_title, best_title) == ("2025-01-01: -3", "2025-06-01: 3")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[Decimal("62.0")], [Decimal("62.0"), Decimal("62.0"), Decimal("62")]],
+    ids=["a single value", "equal values"],
+)
+def test_a_single_value_or_equal_values_do_not_divide_by_zero(values):
+    chart = only(
+        outcome_charts([assessment(date(2025, 1, 1 + day), shaft_diameter_um=v) for day, v in enumerate(values)], [])
+    )
+
+    drawn = points(chart)
+    assert len(drawn) == len(values)
+    assert all(cy == MIDDLE for _, cy, _ in drawn)
+    assert all(LEFT <= cx <= RIGHT for cx, _, _ in drawn)
+    assert axis_texts(chart)[:2] == ["62", None]  # the value itself, level across the middle; no invented scale
+
+
+def test_one_day_only_does_not_divide_by_zero():
+    chart = only(
+        outcome_charts(
+            [assessment(date(2025, 1, 1), satisfaction=2), assessment(date(2025, 1, 1), satisfaction=4)],
+            [session(date(2025, 1, 1))],
+        )
+    )
+
+    assert [(cx, cy) for cx, cy, _ in points(chart)] == [(LEFT, BOTTOM), (LEFT, TOP)]
+    assert [x for x, _ in markers(chart)] == [LEFT]
+
+
+def test_dates_run_left_to_right_in_proportion():
+    chart = only(
+        outcome_charts(
+            [
+                assessment(date(2025, 1, 1), satisfaction=3),
+                assessment(date(2025, 1, 11), satisfaction=3),
+                assessment(date(2025, 2, 10), satisfaction=3),  # 40 days after the first
+            ],
+            [],
+        )
+    )
+
+    xs = [cx for cx, _, _ in points(chart)]
+    assert xs[0] == LEFT and xs[2] == RIGHT
+    assert xs[1] == pytest.approx(LEFT + (RIGHT - LEFT) * 10 / 40, abs=0.1)
+
+
+def test_the_date_span_includes_the_session_markers():
+    chart = only(
+        outcome_charts(
+            [assessment(date(2025, 2, 1), satisfaction=3), assessment(date(2025, 3, 3), satisfaction=5)],
+            [session(date(2025, 1, 2)), session(date(2025, 4, 2), technique=Technique.MICRONEEDLING)],
+        )
+    )
+
+    drawn = markers(chart)
+    assert [x for x, _ in drawn] == [LEFT, RIGHT]
+    assert [title for _, title in drawn] == [
+        "2025-01-02: MMP® (microinfusion of drugs into the skin)",
+        "2025-04-02: Microneedling",
+    ]
+    span = (date(2025, 4, 2) - date(2025, 1, 2)).days
+    expected = [
+        LEFT + (RIGHT - LEFT) * (day - date(2025, 1, 2)).days / span for day in (date(2025, 2, 1), date(2025, 3, 3))
+    ]
+    assert [cx for cx, _, _ in points(chart)] == pytest.approx(expected, abs=0.1)
+    assert axis_texts(chart)[2:] == ["2025-01-02", "2025-04-02"]
+    for line in parsed(chart).iter(f"{SVG}line"):
+        assert line.get("class") == "session-marker"
+        assert line.get("x1") == line.get("x2")
+        assert float(line.get("y1")) < float(line.get("y2"))
+
+
+def test_every_chart_carries_every_session_marker():
+    sessions = [session(date(2025, 1, 2)), session(date(2025, 2, 2)), session(date(2025, 3, 2))]
+
+    charts = outcome_charts(
+        [
+            assessment(
+                date(2025, 2, 10), satisfaction=4, global_photo_assessment=1, terminal_vellus_ratio=Decimal("2.5")
+            )
+        ],
+        sessions,
+    )
+
+    assert len(charts) == 3
+    for chart in charts:
+        assert len(markers(chart)) == 3
+        assert len(points(chart)) == 1
+
+
+def test_point_titles_carry_the_date_the_value_as_written_and_the_unit():
+    charts = outcome_charts(
+        [
+            assessment(
+                date(2025, 5, 6),
+                density_site="vertex",
+                hair_density_per_cm2=Decimal("152.50"),
+                terminal_vellus_ratio=Decimal("3.20"),
+                salt_score=Decimal("40.0"),
+            )
+        ],
+        [],
+    )
+
+    assert [points(chart)[0][2].rstrip() for chart in charts] == [
+        "2025-05-06: 152.5 hairs/cm²",
+        "2025-05-06: 3.2",
+        "2025-05-06: 40 %",
+    ]
+
+
+HOSTILE = '<script>alert("x")</script></title></line><svg onload="alert(1)">'
+
+
+def test_a_preset_name_in_a_marker_title_is_escaped():
+    preset = ProtocolPreset(pk=7, name=HOSTILE, version=2)
+
+    chart = only(
+        outcome_charts([assessment(date(2025, 2, 1), satisfaction=4)], [session(date(2025, 1, 1), preset=preset)])
+    )
+
+    assert "<script" not in chart.svg and "<svg onload" not in chart.svg
+    assert "&lt;script&gt;" in chart.svg
+    tree = parsed(chart)  # well-formed: the name stayed inside its title
+    assert len(list(tree.iter(f"{SVG}svg"))) == 1
+    assert [title for _, title in markers(chart)] == [
+        f"2025-01-01: MMP® (microinfusion of drugs into the skin) — {HOSTILE} (v2)"
+    ]
