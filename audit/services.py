@@ -14,6 +14,7 @@ OBJECT_TYPES = {
     "treatments.blendcomponent": "blend_component",
     "treatments.sessionphoto": "photo",
     "treatments.assessment": "assessment",
+    "treatments.delayedadverseevent": "delayed_adverse_event",
     "protocols.protocolpreset": "preset",
     "protocols.presetblendcomponent": "preset_blend_component",
 }

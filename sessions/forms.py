@@ -11,6 +11,7 @@ from sessions.models import (
     NO_MEASURE,
     Assessment,
     BlendComponent,
+    DelayedAdverseEvent,
     ImmediateAdverseEvent,
     PhotoPhase,
     PhotoView,
@@ -258,3 +259,14 @@ class AssessmentForm(RangeMessagesMixin, forms.ModelForm):
                 self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")
             else:
                 del self._errors[NON_FIELD_ERRORS]
+
+
+class DelayedEventForm(forms.ModelForm):
+    class Meta:
+        model = DelayedAdverseEvent
+        fields = ["kind", "onset_on", "severity", "resolved_on", "description"]
+        widgets = {
+            "onset_on": DateInput(),
+            "resolved_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }

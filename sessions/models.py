@@ -146,6 +146,7 @@ class TreatmentSessionQuerySet(VoidableQuerySet):
         ).prefetch_related(
             Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product", "lot")),
             Prefetch("photos", queryset=SessionPhoto.objects.current().order_by("-phase", "view", "taken_at")),
+            Prefetch("delayed_events", queryset=DelayedAdverseEvent.objects.current()),
         )
 
 
@@ -516,5 +517,72 @@ class Assessment(Voidable):
             and not (self.norwood_hamilton_stage or self.ludwig_stage)
         ):
             errors["__all__"] = NO_MEASURE
+        if errors:
+            raise ValidationError(errors)
+
+
+class DelayedEventKind(models.TextChoices):
+    INFECTION = "infection", "Infection"
+    FOLLICULITIS = "folliculitis", "Folliculitis"
+    PROLONGED_ERYTHEMA = "prolonged_erythema", "Prolonged erythema"
+    HYPERPIGMENTATION = "hyperpigmentation", "Hyperpigmentation"
+    PIGMENT_MIGRATION = "pigment_migration", "Pigment migration (SMP)"
+    OTHER = "other", "Other (describe)"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class DelayedAdverseEvent(Voidable):
+    """An adverse event noticed after the session it followed."""
+
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="delayed_events", verbose_name="session"
+    )
+    kind = models.CharField("event", max_length=20, choices=DelayedEventKind.choices)
+    onset_on = models.DateField("onset")
+    severity = models.CharField("severity", max_length=10, choices=Severity.choices)
+    resolved_on = models.DateField("resolved on", null=True, blank=True, help_text="Empty while it lasts.")
+    description = models.TextField("description", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="recorded by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onset_on", "pk"]
+        constraints = [
+            *Voidable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("onset_on")),
+                name="delayed_event_resolved_after_onset",
+                violation_error_message="It cannot have resolved before its onset.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.onset_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.onset_on and self.session_id:
+            if self.onset_on < self.session.performed_on:
+                errors["onset_on"] = "A delayed event starts on or after the day of its session."
+            elif self.onset_on > today:
+                errors["onset_on"] = "The onset cannot be in the future."
+        if self.resolved_on and self.resolved_on > today:
+            errors["resolved_on"] = "The resolution cannot be in the future."
+        elif self.resolved_on and self.onset_on and self.resolved_on < self.onset_on:
+            errors["resolved_on"] = "It cannot have resolved before its onset."
+        if self.kind == DelayedEventKind.PIGMENT_MIGRATION and self.session_id and self.session.technique != "smp":
+            errors["kind"] = "Pigment migration follows scalp micropigmentation (SMP) sessions only."
+        if self.kind == DelayedEventKind.OTHER and not self.description.strip():
+            errors["description"] = "Describe the event."
         if errors:
             raise ValidationError(errors)

@@ -12,7 +12,7 @@ from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
 from protocols.courses import session_deviations
 from sessions.checks import session_warnings
-from sessions.models import Assessment, BlendComponent, SessionPhoto, TreatmentSession
+from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
 
 AMENDMENT_REASON_NEEDED = "Give a reason for amending a session after the day it was performed."
@@ -162,3 +162,12 @@ def record_assessment(*, assessment: Assessment) -> Assessment:
         assessment.save()
         record_event(AuditAction.CREATE, assessment, detail={"patient": assessment.patient_id})
     return assessment
+
+
+def record_delayed_event(*, event: DelayedAdverseEvent) -> DelayedAdverseEvent:
+    """Store an adverse event noticed after its session, audited."""
+    event.full_clean()
+    with transaction.atomic():
+        event.save()
+        record_event(AuditAction.CREATE, event, detail={"session": event.session_id})
+    return event

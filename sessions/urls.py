@@ -10,6 +10,8 @@ urlpatterns = [
     path("photos/<uuid:pk>/void/", views.void_photo_view, name="photo-void"),
     path("patients/<int:patient_pk>/assessments/new/", views.add_assessment, name="assessment-add"),
     path("assessments/<int:pk>/void/", views.void_assessment_view, name="assessment-void"),
+    path("sessions/<int:pk>/delayed-events/new/", views.add_delayed_event, name="delayed-event-add"),
+    path("delayed-events/<int:pk>/void/", views.void_delayed_event_view, name="delayed-event-void"),
     path("photos/<uuid:pk>/", views.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", views.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
 ]

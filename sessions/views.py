@@ -14,12 +14,18 @@ from clinic.parsing import positive_int
 from protocols.courses import course_position, session_deviations
 from protocols.models import ProtocolPreset
 from protocols.prefill import blend_initial, hints, session_initial
-from sessions.access import get_assessment_for, get_photo_for, get_session_for
+from sessions.access import get_assessment_for, get_delayed_event_for, get_photo_for, get_session_for
 from sessions.checks import session_warnings
-from sessions.forms import AssessmentForm, BlendFormSet, PhotoFormSet, SessionForm, VoidForm
-from sessions.models import Assessment, TreatmentSession
+from sessions.forms import AssessmentForm, BlendFormSet, DelayedEventForm, PhotoFormSet, SessionForm, VoidForm
+from sessions.models import Assessment, DelayedAdverseEvent, TreatmentSession
 from sessions.selectors import amendments, missing_views
-from sessions.services import UnconfirmedWarnings, record_assessment, save_session, void_record
+from sessions.services import (
+    UnconfirmedWarnings,
+    record_assessment,
+    record_delayed_event,
+    save_session,
+    void_record,
+)
 
 
 @login_required
@@ -116,6 +122,7 @@ def session_detail(request, pk):
         "amendments": amendments(session),
         "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
         "voided_photos": session.photos.model.objects.voided().filter(session=session),
+        "delayed_events": session.delayed_events.model.objects.current().filter(session=session),
     }
     return render(request, "sessions/session_detail.html", context)
 
@@ -193,3 +200,21 @@ def _session_of_the_day(request, patient):
     session_pk = positive_int(request.GET.get("session", ""))
     session = TreatmentSession.objects.current().filter(patient=patient, pk=session_pk).first() if session_pk else None
     return {"session": session.pk, "assessed_on": session.performed_on} if session else {}
+
+
+@login_required
+def add_delayed_event(request, pk):
+    session = get_session_for(request.user, pk)
+    event = DelayedAdverseEvent(session=session, recorded_by=request.user)
+    form = DelayedEventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        record_delayed_event(event=form.save(commit=False))
+        messages.success(request, "Delayed adverse event recorded.")
+        return redirect(f"{session.get_absolute_url()}#delayed-events")
+    return render(request, "sessions/delayed_event_form.html", {"form": form, "session": session})
+
+
+@login_required
+def void_delayed_event_view(request, pk):
+    event = get_delayed_event_for(request.user, pk)
+    return _void_page(request, event, session=event.session, done=f"{event.session.get_absolute_url()}#delayed-events")

@@ -25,7 +25,7 @@ from audit.services import record_event, stored_snapshot
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
-from sessions.models import Assessment, BlendComponent, SessionPhoto, TreatmentSession
+from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
 from tests.factories import BlendComponentFactory, PatientFactory, UserFactory
@@ -138,6 +138,8 @@ EXPECTED = {
     "photo-void": PATIENT_DATA,
     "assessment-add": PATIENT_DATA,
     "assessment-void": PATIENT_DATA,
+    "delayed-event-add": PATIENT_DATA,
+    "delayed-event-void": PATIENT_DATA,
     "export": RESEARCH,
     "export-download(file_name=sessions)": RESEARCH,
     "export-download(file_name=blend_components)": RESEARCH,
@@ -199,6 +201,7 @@ class World:
     session: TreatmentSession
     photo: SessionPhoto
     assessment: Assessment
+    delayed_event: DelayedAdverseEvent
     admin_objects: dict
 
 
@@ -235,8 +238,16 @@ def world(db, clinician):
     assessment = Assessment.objects.create(
         patient=patient, assessed_on=session.performed_on, assessed_by=clinician, satisfaction=4
     )
+    delayed_event = DelayedAdverseEvent.objects.create(
+        session=session, kind="folliculitis", onset_on=session.performed_on, severity="mild", recorded_by=clinician
+    )
     return World(
-        patient=patient, session=session, photo=session.photos.get(), assessment=assessment, admin_objects=admin_objects
+        patient=patient,
+        session=session,
+        photo=session.photos.get(),
+        assessment=assessment,
+        delayed_event=delayed_event,
+        admin_objects=admin_objects,
     )
 
 
@@ -250,6 +261,7 @@ def parameter_values(route, name, converter, world):
         ("pk", "int", "patients"): world.patient.pk,
         ("pk", "int", "sessions"): world.session.pk,
         ("pk", "int", "assessments"): world.assessment.pk,
+        ("pk", "int", "delayed-events"): world.delayed_event.pk,
         ("pk", "uuid"): world.photo.pk,
         ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,
         ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site

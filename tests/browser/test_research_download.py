@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from clinic.roles import RESEARCHER
-from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
+from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
 from tests.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -49,7 +49,7 @@ def test_a_researcher_counts_and_downloads_the_de_identified_files(page, page_pr
     codebook = list(csv.DictReader(io.StringIO(files["codebook"])))
     assert [row["technique"] for row in sessions] == ["mmp"]
     assert len(blend) == 1 and blend[0]["session_id"] == sessions[0]["session_id"]
-    assert {row["variable"] for row in codebook} == {c.name for c in SESSION_COLUMNS + BLEND_COLUMNS}
+    assert {row["variable"] for row in codebook} == {c.name for c in SESSION_COLUMNS + BLEND_COLUMNS + OUTCOME_COLUMNS}
     everything = "".join(files.values())
     assert "Quartermaine" not in everything and "P-31337" not in everything
     # Chromium ends a navigation that turns into a download with ERR_ABORTED: that is the download itself.
