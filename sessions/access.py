@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clinic.access import require_clinician
@@ -11,7 +12,11 @@ def get_session_for(user, pk):
 
 def get_photo_for(user, pk):
     require_clinician(user)
-    return get_object_or_404(SessionPhoto.objects.select_related("session"), pk=pk)
+    photo = get_object_or_404(SessionPhoto.objects.select_related("session__patient"), pk=pk)
+    if not photo.session.patient.photo_consent:
+        # Photos stay stored for the record, but are not shown once consent is withdrawn.
+        raise Http404("This patient has no photo consent: photos are not shown.")
+    return photo
 
 
 def get_assessment_for(user, pk):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -16,8 +16,9 @@ from protocols.models import ProtocolPreset
 from protocols.prefill import blend_initial, hints, session_initial
 from sessions.access import get_assessment_for, get_delayed_event_for, get_photo_for, get_session_for
 from sessions.checks import session_warnings
+from sessions.compare import composite_jpeg, default_pair, photos_of_view, views_with_photos
 from sessions.forms import AssessmentForm, BlendFormSet, DelayedEventForm, PhotoFormSet, SessionForm, VoidForm
-from sessions.models import Assessment, DelayedAdverseEvent, TreatmentSession
+from sessions.models import Assessment, DelayedAdverseEvent, PhotoView, TreatmentSession
 from sessions.selectors import amendments, missing_views
 from sessions.services import (
     UnconfirmedWarnings,
@@ -218,3 +219,52 @@ def add_delayed_event(request, pk):
 def void_delayed_event_view(request, pk):
     event = get_delayed_event_for(request.user, pk)
     return _void_page(request, event, session=event.session, done=f"{event.session.get_absolute_url()}#delayed-events")
+
+
+@login_required
+def compare_photos(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    context = {"patient": patient, "views": [], "compared": [], "pair": None}
+    if patient.photo_consent:
+        views = views_with_photos(patient)
+        chosen = request.GET.get("view", "")
+        view = chosen if chosen in views else (PhotoView.VERTEX if PhotoView.VERTEX in views else next(iter(views), ""))
+        compared = photos_of_view(patient, view) if view else []
+        pair = _chosen_pair(request, compared) or default_pair(compared)
+        if pair:
+            for shown in pair:
+                record_event(AuditAction.VIEW, shown.photo, detail={"via": "compare"})
+        context |= {
+            "views": [(code, PhotoView(code).label) for code in PhotoView.values if code in views],
+            "view": view,
+            "compared": compared,
+            "pair": pair,
+        }
+    return render(request, "sessions/compare.html", context)
+
+
+@require_GET
+@login_required
+def compare_download(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    if not patient.photo_consent:
+        raise Http404("No photos: this patient has not given photo consent.")
+    view = request.GET.get("view", "")
+    pair = _chosen_pair(request, photos_of_view(patient, view)) if view in PhotoView.values else None
+    if pair is None:
+        raise Http404("Choose two photos of the same view to compare.")
+    for shown in pair:
+        record_event(AuditAction.VIEW, shown.photo, detail={"via": "composite download"})
+    response = HttpResponse(composite_jpeg(*pair), content_type="image/jpeg")
+    response["Content-Disposition"] = (
+        f'attachment; filename="compare-{view}-{pair[0].photo.taken_at:%Y%m%d}-{pair[1].photo.taken_at:%Y%m%d}.jpg"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chosen_pair(request, compared):
+    by_id = {str(c.photo.pk): c for c in compared}
+    left, right = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
+    return (left, right) if left and right and left is not right else None

@@ -140,6 +140,11 @@ EXPECTED = {
     "assessment-void": PATIENT_DATA,
     "delayed-event-add": PATIENT_DATA,
     "delayed-event-void": PATIENT_DATA,
+    "photo-compare": PATIENT_DATA,
+    # Without the two photos to compare, there is nothing to download: 404 for those who may look.
+    "photo-compare-download": per_role(
+        FORBIDDEN, anonymous=TO_LOGIN, clinician=NOT_FOUND, staff_clinician=NOT_FOUND, superuser=NOT_FOUND
+    ),
     "export": RESEARCH,
     "export-download(file_name=sessions)": RESEARCH,
     "export-download(file_name=blend_components)": RESEARCH,
