@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from protocols.courses import course_numbers
@@ -22,7 +23,8 @@ class ComparedPhoto:
     def label(self):
         course = f", course session {self.course_number}" if self.course_number else ""
         return (
-            f"{self.photo.taken_at:%Y-%m-%d} · {self.photo.get_phase_display()} · session {self.session_number}{course}"
+            f"{timezone.localtime(self.photo.taken_at):%Y-%m-%d} · {self.photo.get_phase_display()} · "
+            f"session {self.session_number}{course}"
         )
 
 
@@ -46,6 +48,7 @@ def views_with_photos(patient):
     return list(
         SessionPhoto.objects.current()
         .filter(session__patient=patient, session__voided_at__isnull=True)
+        .order_by()
         .values_list("view", flat=True)
         .distinct()
     )
@@ -57,7 +60,7 @@ def default_pair(compared):
         return None
     first = next((c for c in compared if c.photo.phase == PhotoPhase.BEFORE), compared[0])
     latest = compared[-1] if compared[-1] is not first else compared[-2]
-    return first, latest
+    return tuple(sorted((first, latest), key=compared.index))  # the earlier one on the left
 
 
 def composite_jpeg(left, right):

@@ -253,12 +253,15 @@ def compare_download(request, patient_pk):
     pair = _chosen_pair(request, photos_of_view(patient, view)) if view in PhotoView.values else None
     if pair is None:
         raise Http404("Choose two photos of the same view to compare.")
+    try:
+        composite = composite_jpeg(*pair)
+    except FileNotFoundError:
+        raise Http404("A photo file is missing from storage.") from None
     for shown in pair:
         record_event(AuditAction.VIEW, shown.photo, detail={"via": "composite download"})
-    response = HttpResponse(composite_jpeg(*pair), content_type="image/jpeg")
-    response["Content-Disposition"] = (
-        f'attachment; filename="compare-{view}-{pair[0].photo.taken_at:%Y%m%d}-{pair[1].photo.taken_at:%Y%m%d}.jpg"'
-    )
+    first, last = (timezone.localtime(shown.photo.taken_at) for shown in pair)
+    response = HttpResponse(composite, content_type="image/jpeg")
+    response["Content-Disposition"] = f'attachment; filename="compare-{view}-{first:%Y%m%d}-{last:%Y%m%d}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection, connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
@@ -28,6 +29,30 @@ TIMEOUT_MS = 15_000
 
 def _browser_tests_required():
     return os.environ.get("BROWSER_TESTS_REQUIRED", "").strip() == "1"
+
+
+class _OneRequestAtATime(WSGIServer):
+    """Django's live server, handling one request at a time.
+
+    On an in-memory SQLite test database every request thread shares the test's one connection;
+    a page that fetches several photos at once (each view audited) would race on it.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sequential_live_server_on_sqlite():
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = _OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture
