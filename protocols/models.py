@@ -226,6 +226,7 @@ class PresetBlendComponent(models.Model):
         ordering = ["pk"]
         constraints = [
             ranges.CONCENTRATION.constraint("concentration", name="preset_blend_concentration_positive"),
+            ranges.VOLUME_ML.constraint("volume_ml", name="preset_blend_volume_range"),
             models.CheckConstraint(
                 condition=Q(concentration__isnull=True) | ~Q(concentration_unit=""),
                 name="preset_blend_concentration_has_unit",

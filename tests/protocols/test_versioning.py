@@ -134,3 +134,13 @@ def test_indications_must_be_known_diagnoses(published):
         draft.indications = bad
         with pytest.raises(ValidationError, match="list of known diagnoses"):
             draft.full_clean()
+
+
+def test_the_database_refuses_a_preset_blend_volume_out_of_range(published):
+    from protocols.models import PresetBlendComponent
+
+    draft = services.new_version(published)
+    component = draft.blend_components.first()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PresetBlendComponent.objects.filter(pk=component.pk).update(volume_ml=Decimal("20.01"))
