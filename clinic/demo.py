@@ -27,6 +27,7 @@ from clinic.models import (
     ProductKind,
     Sex,
 )
+from protocols.deviations import deviations, summarise
 from sessions.models import (
     Anaesthesia,
     Assessment,
@@ -203,9 +204,29 @@ def _published_presets():
     from protocols.models import ProtocolPreset
 
     by_technique = {}
-    for preset in ProtocolPreset.objects.published().order_by("slug"):
+    for preset in ProtocolPreset.objects.published().order_by("slug").prefetch_related("blend_components"):
+        preset.blend = list(preset.blend_components.all())
         by_technique.setdefault(preset.technique, []).append(preset)
     return by_technique
+
+
+def _store_deviations(sessions, components, preset):
+    """What refresh_course_deviations would store, computed before the bulk insert."""
+    by_session = {}
+    for component in components:
+        by_session.setdefault(id(component.session), []).append(component)
+    previous = None
+    for number, session in enumerate(sessions, start=1):
+        found = deviations(
+            session=session,
+            components=by_session.get(id(session), []),
+            preset=preset,
+            preset_components=preset.blend,
+            days_since_previous=(session.performed_on - previous.performed_on).days if previous else None,
+            session_number=number,
+        )
+        session.deviation_count, session.deviation_summary = len(found), summarise(found)
+        previous = session
 
 
 def _sessions(rng, patient, count, catalogue, clinician, now, presets):
@@ -260,6 +281,8 @@ def _sessions(rng, patient, count, catalogue, clinician, now, presets):
                     volume_ml=Decimal(rng.randint(5, 40)) / 10,
                 )
             )
+    if preset is not None:
+        _store_deviations(sessions, components, preset)
     return sessions, components
 
 

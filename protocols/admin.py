@@ -109,7 +109,6 @@ class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
     def save_model(self, request, obj, form, change):
         # What the preset and its blend were, for the one audit event written once the blend is saved too.
         if change:

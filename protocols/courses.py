@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations
-from sessions.models import TreatmentSession
+from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations, summarise
+from sessions.models import BlendComponent, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,12 @@ def course_position(session):
     """(session number in its course, days since the previous session of the course) for a saved or new session."""
     if session.preset_id is None:
         return None, None
-    earlier = _course_sessions(session.patient, session.preset.slug).filter(performed_at__lt=session.performed_at)
-    if session.pk:
-        earlier = earlier.exclude(pk=session.pk)
+    course = _course_sessions(session.patient, session.preset.slug)
+    moment = session.performed_at
+    if session.pk:  # the same order as the export's: by time, then by creation
+        earlier = course.filter(Q(performed_at__lt=moment) | Q(performed_at=moment, pk__lt=session.pk))
+    else:
+        earlier = course.filter(performed_at__lte=moment)
     previous = earlier.order_by("-performed_at").first()
     days = (session.performed_on - previous.performed_on).days if previous else None
     return earlier.count() + 1, days
@@ -84,3 +88,42 @@ def course_numbers(patient):
         counts[slug] = counts.get(slug, 0) + 1
         numbers[pk] = counts[slug]
     return numbers
+
+
+def refresh_course_deviations(patient, slug):
+    """Recompute and store the departures of every current session of one course, in course order.
+
+    Called when a session of the course is saved or voided, or its blend changes: a session's
+    number in the course and the interval since the one before depend on its neighbours.
+    """
+    if not slug:
+        return
+    sessions = list(
+        _course_sessions(patient, slug)
+        .select_related("preset", "cartridge")
+        .prefetch_related(
+            Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product"))
+        )
+        .order_by("performed_at", "pk")
+    )
+    preset_blends = {}
+    changed = []
+    previous = None
+    for number, session in enumerate(sessions, start=1):
+        preset = session.preset
+        if preset.pk not in preset_blends:
+            preset_blends[preset.pk] = list(preset.blend_components.all())
+        found = deviations(
+            session=session,
+            components=list(session.blend_components.all()),
+            preset=preset,
+            preset_components=preset_blends[preset.pk],
+            days_since_previous=(session.performed_on - previous.performed_on).days if previous else None,
+            session_number=number,
+        )
+        stored = (len(found), summarise(found))
+        if (session.deviation_count, session.deviation_summary) != stored:
+            session.deviation_count, session.deviation_summary = stored
+            changed.append(session)
+        previous = session
+    TreatmentSession.objects.bulk_update(changed, ["deviation_count", "deviation_summary"])

@@ -74,6 +74,11 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
     return found
 
 
+def summarise(found):
+    """The departures as one line, as the research export writes them."""
+    return "; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found)
+
+
 def _outside(field, label, actual, low, high, unit):
     if actual is None or (low is None and high is None):
         return []

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,10 +22,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from protocols.deviations import deviations
-from protocols.models import ProtocolPreset
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
-from sessions.models import Assessment, BlendComponent, Technique, TreatmentSession
+from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
 OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
@@ -35,17 +32,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
 SELECTED = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, c.previous_at, s.performed_at, d.kind,
+    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, s.performed_at, d.kind,
     d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm, k.needle_length_mm,
     s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
-    s.pain_score, s.endpoint, s.adverse_events, s.preset_id
+    s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count, s.deviation_summary
 """
 # Course: the sessions of one patient from the same preset (any version), else of the same technique.
 SESSIONS_SQL = """
 WITH courses AS (
     SELECT s.id,
            ROW_NUMBER() OVER course AS course_number,
-           LAG(s.performed_at) OVER course AS previous_at,
            MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
     FROM treatments_treatmentsession s
     LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
@@ -111,10 +107,9 @@ def count_sessions(filters, research_consent=True):
 def session_rows(filters, chunk_size=CHUNK_SIZE):
     """The sessions file, wide: the header, then one row per session."""
     yield [column.name for column in SESSION_COLUMNS]
-    presets = _PresetCache()
     key, zone = pseudonym_key(), timezone.get_current_timezone()
     for record, blend in _sessions(filters, chunk_size):
-        yield _session_row(record, blend, presets, key, zone)
+        yield _session_row(record, blend, key, zone)
 
 
 def blend_rows(filters, chunk_size=CHUNK_SIZE):
@@ -207,70 +202,14 @@ def _chunks(sql, params, chunk_size):
                 yield record, blends.get(record[0], [])
 
 
-def _session_row(record, blend, presets, key, zone):
+def _session_row(record, blend, key, zone):
     (
-        session_id,
-        patient_id,
-        born,
-        sex,
-        diagnosis,
-        norwood,
-        ludwig,
-        salt,
-        fitzpatrick,
-        technique,
-        course_number,
-        first_at,
-        previous_at,
-        performed_at,
-        device_kind,
-        manufacturer,
-        model_name,
-        configuration,
-        needle_count,
-        diameter,
-        length,
-        depth,
-        frequency,
-        passes,
-        zones,
-        area,
-        anaesthesia,
-        pain,
-        endpoint,
-        adverse,
-        preset_id,
-    ) = record
+        session_id, patient_id, born, sex, diagnosis, norwood, ludwig, salt, fitzpatrick, technique, course_number,
+        first_at, performed_at, device_kind, manufacturer, model_name, configuration, needle_count,
+        diameter, length, depth, frequency, passes, zones, area, anaesthesia, pain, endpoint, adverse, preset_slug,
+        preset_version, deviation_count, deviation_summary,
+    ) = record  # fmt: skip
     performed_on = _local_date(performed_at, zone)
-    preset = presets.get(preset_id)
-    found = []
-    if preset is not None:
-        days_since_previous = (performed_on - _local_date(previous_at, zone)).days if previous_at is not None else None
-        found = deviations(
-            session=SimpleNamespace(
-                technique=technique,
-                get_technique_display=lambda: Technique(technique).label,
-                needle_depth_mm=_decimal(depth),
-                frequency_hz=frequency,
-                cartridge=None
-                if configuration is None
-                else SimpleNamespace(
-                    needle_count=needle_count, needle_diameter_mm=_decimal(diameter), needle_length_mm=_decimal(length)
-                ),
-            ),
-            components=[
-                SimpleNamespace(
-                    product=SimpleNamespace(name=name, active_ingredient=ingredient),
-                    concentration=_decimal(concentration),
-                    concentration_unit=unit,
-                )
-                for name, ingredient, concentration, unit, _volume in blend
-            ],
-            preset=preset[0],
-            preset_components=preset[1],
-            days_since_previous=days_since_previous,
-            session_number=course_number,
-        )
     return [
         pseudonym("s", session_id, key),
         pseudonym("p", patient_id, key),
@@ -299,27 +238,14 @@ def _session_row(record, blend, presets, key, zone):
         _number(pain),
         _text(endpoint),
         _joined_codes(adverse),
-        _text(preset[0].slug if preset else ""),
-        _number(preset[0].version if preset else None),
-        _number(len(found) if preset else None),
-        _text("; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found)),
+        _text(preset_slug),
+        _number(preset_version),
+        _number(deviation_count),
+        _text(deviation_summary),
         _text(" + ".join(_blend_phrase(tuple(component)) for component in blend)),
     ]
 
 
-class _PresetCache(dict):
-    """Presets with their blends, loaded once each: exports touch only a few dozen."""
-
-    def get(self, preset_id):
-        if preset_id is None:
-            return None
-        if preset_id not in self:
-            preset = ProtocolPreset.objects.get(pk=preset_id)
-            self[preset_id] = (preset, list(preset.blend_components.all()))
-        return self[preset_id]
-
-
-@lru_cache(maxsize=8192)
 def _blend_phrase(component):
     name, _ingredient, concentration, unit, volume = component
     strength = f" {_number(concentration)} {unit}" if concentration is not None else ""

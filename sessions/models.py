@@ -214,11 +214,15 @@ class TreatmentSession(Voidable):
     notes = models.TextField("notes", blank=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
+    # Kept up to date by protocols.courses.refresh_course_deviations whenever the session or its course changes.
+    deviation_count = models.PositiveSmallIntegerField("departures from the preset", null=True, editable=False)
+    deviation_summary = models.TextField("departures from the preset", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatmentSessionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Derived values are refreshed in bulk, not edited: they stay out of the field history.
+    history = HistoricalRecords(excluded_fields=["updated_at", "deviation_count", "deviation_summary"])
 
     class Meta:
         ordering = ["-performed_at", "-pk"]

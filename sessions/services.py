@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
-from protocols.courses import session_deviations
+from protocols.courses import refresh_course_deviations, session_deviations
 from sessions.checks import session_warnings
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
@@ -126,11 +126,17 @@ def save_session(
                 stored_files.append(photo.thumbnail)
                 photo.save()
                 record_event(AuditAction.CREATE, photo, detail={"session": session.pk})
+            for slug in {stored.preset.slug if stored and stored.preset_id else None, _course_slug(session)}:
+                refresh_course_deviations(session.patient, slug)
     except BaseException:
         for field in stored_files:
             field.storage.delete(field.name)
         raise
     return session
+
+
+def _course_slug(session):
+    return session.preset.slug if session.preset_id else None
 
 
 def void_record(*, record, reason, by):
@@ -153,6 +159,10 @@ def void_record(*, record, reason, by):
             changed.append("version")
         record.save(update_fields=changed)
         record_event(AuditAction.VOID, record, reason=reason)
+        # A session leaving its course, or a blend row leaving its session, changes the course's departures.
+        course_session = record if isinstance(record, TreatmentSession) else getattr(record, "session", None)
+        if isinstance(record, TreatmentSession | BlendComponent) and course_session.preset_id:
+            refresh_course_deviations(course_session.patient, course_session.preset.slug)
 
 
 def record_assessment(*, assessment: Assessment) -> Assessment:

@@ -19,6 +19,7 @@ from clinic.models import (
     Sex,
     User,
 )
+from protocols.courses import refresh_course_deviations
 from sessions.models import BlendComponent, Technique, TreatmentSession
 
 PASSWORD = "correct horse battery staple"
@@ -99,6 +100,7 @@ class LotFactory(factory.django.DjangoModelFactory):
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TreatmentSession
+        skip_postgeneration_save = True  # the hook stores derived values itself
 
     patient = factory.SubFactory(PatientFactory)
     clinician = factory.SubFactory(UserFactory, roles=["clinician"])
@@ -114,10 +116,22 @@ class SessionFactory(factory.django.DjangoModelFactory):
     pain_score = 3
     adverse_events = ["none"]
 
+    @factory.post_generation
+    def course_departures(self, create, extracted, **kwargs):
+        if create:
+            _refresh_course(self)
+
+
+def _refresh_course(session):
+    # What the services do after every write: the course's stored departures follow its sessions.
+    if session.preset_id:
+        refresh_course_deviations(session.patient, session.preset.slug)
+
 
 class BlendComponentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BlendComponent
+        skip_postgeneration_save = True  # the hook stores derived values itself
 
     session = factory.SubFactory(SessionFactory)
     lot = factory.SubFactory(LotFactory)
@@ -125,3 +139,8 @@ class BlendComponentFactory(factory.django.DjangoModelFactory):
     concentration = Decimal("0.5")
     concentration_unit = ConcentrationUnit.PERCENT
     volume_ml = Decimal("2.0")
+
+    @factory.post_generation
+    def course_departures(self, create, extracted, **kwargs):
+        if create:
+            _refresh_course(self.session)

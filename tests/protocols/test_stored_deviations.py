@@ -1,0 +1,102 @@
+"""Each session stores its departures from its preset, and they stay what the live check says
+through every change to its course: a new session, a back-dated one, a void, a blend row removed."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from protocols.courses import session_deviations
+from protocols.deviations import summarise
+from protocols.models import ProtocolPreset
+from sessions.models import BlendComponent, TreatmentSession
+from sessions.services import save_session, void_record
+from tests.factories import LotFactory, PatientFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def barletta():
+    """4 monthly sessions, 1.0 mm, 70 Hz, triamcinolone 2.5 or 10 mg/mL."""
+    return ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa")
+
+
+@pytest.fixture
+def triamcinolone():
+    product = ProductFactory(name="Kenalog", active_ingredient="triamcinolone acetonide")
+    return LotFactory(product=product)
+
+
+def log(patient, clinician, preset, days_ago, lot=None, depth="1.0", reason=""):
+    session = TreatmentSession(
+        patient=patient,
+        clinician=clinician,
+        performed_at=(timezone.now() - timedelta(days=days_ago)).replace(second=0, microsecond=0),
+        technique="mmp",
+        preset=preset,
+        needle_depth_mm=Decimal(depth),
+        frequency_hz=70,
+        adverse_events=["none"],
+    )
+    components = []
+    if lot:
+        components = [
+            BlendComponent(product=lot.product, lot=lot, concentration=Decimal("10"), concentration_unit="mg/mL")
+        ]
+    return save_session(session=session, components=components, uploaded_by=clinician, warnings_confirmed=True)
+
+
+def assert_stored_matches_live(patient):
+    for session in TreatmentSession.objects.current().filter(patient=patient).select_related("preset", "cartridge"):
+        live = session_deviations(session, list(session.blend_components.current().select_related("product")))
+        assert (session.deviation_count, session.deviation_summary) == (len(live), summarise(live)), session
+
+
+def test_a_logged_session_stores_its_departures(clinician, barletta, triamcinolone):
+    patient = PatientFactory()
+
+    session = log(patient, clinician, barletta, days_ago=1, lot=triamcinolone, depth="1.5")
+
+    session.refresh_from_db()
+    assert session.deviation_count == 1
+    assert session.deviation_summary == "needle_depth_mm: 1.5 mm (preset 1 mm)"
+
+
+def test_a_back_dated_session_renumbers_the_course_and_its_intervals(clinician, barletta, triamcinolone):
+    patient = PatientFactory()
+    for days_ago in (120, 90, 60, 30):
+        log(patient, clinician, barletta, days_ago=days_ago, lot=triamcinolone)
+    assert_stored_matches_live(patient)
+    latest = TreatmentSession.objects.filter(patient=patient).order_by("-performed_at").first()
+    assert latest.deviation_count == 0  # session 4 of 4, 30 days after the third
+
+    log(patient, clinician, barletta, days_ago=45, lot=triamcinolone)
+
+    latest.refresh_from_db()
+    assert "session_number: session 5" in latest.deviation_summary
+    assert_stored_matches_live(patient)
+
+
+def test_voiding_a_session_and_removing_a_blend_row_refresh_the_course(clinician, barletta, triamcinolone):
+    patient = PatientFactory()
+    first = log(patient, clinician, barletta, days_ago=60, lot=triamcinolone)
+    log(patient, clinician, barletta, days_ago=45, lot=triamcinolone)
+    last = log(patient, clinician, barletta, days_ago=15, lot=triamcinolone)
+
+    void_record(record=first, reason="Logged twice", by=clinician)
+    void_record(record=last.blend_components.get(), reason="Wrong product", by=clinician)
+
+    last.refresh_from_db()
+    assert "blend: not used" in last.deviation_summary
+    assert_stored_matches_live(patient)
+
+
+def test_a_session_without_a_preset_stores_nothing(clinician):
+    patient = PatientFactory()
+
+    session = log(patient, clinician, None, days_ago=1, depth="2.9")
+
+    session.refresh_from_db()
+    assert (session.deviation_count, session.deviation_summary) == (None, "")
