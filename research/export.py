@@ -22,9 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from research import sql_lines
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
-from research.files import csv_lines
 from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
@@ -114,27 +112,6 @@ def session_rows(filters, chunk_size=CHUNK_SIZE):
         yield _session_row(record, blend, key, zone)
 
 
-def session_lines(filters, chunk_size=CHUNK_SIZE):
-    """The sessions file as CSV lines: built inside PostgreSQL where it can be (pgcrypto), which is
-    several times faster, else written from session_rows(). Both give the same bytes."""
-    if sql_lines.available():
-        yield from _sql_session_lines(filters, chunk_size)
-    else:
-        yield from csv_lines(session_rows(filters, chunk_size))
-
-
-def _sql_session_lines(filters, chunk_size):
-    yield from csv_lines([[column.name for column in SESSION_COLUMNS]])
-    sql, params = sql_lines.line_query(filters, pseudonym_key())
-    with transaction.atomic():
-        _plan_for_every_row()
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while lines := cursor.fetchmany(chunk_size):
-                for (line,) in lines:
-                    yield f"{line}\r\n"
-
-
 def blend_rows(filters, chunk_size=CHUNK_SIZE):
     """The blend components file, long: the header, then one row per component."""
     yield [column.name for column in BLEND_COLUMNS]
@@ -194,15 +171,11 @@ def _sessions(filters, chunk_size):
     """(session record, [blend component tuples]) for every exported session, in chunks."""
     sql, params = filters.sql()
     with transaction.atomic():
-        _plan_for_every_row()
+        if connection.vendor == "postgresql":
+            # A server-side cursor is planned for its first 10 % of rows by default; an export reads them all.
+            with connection.cursor() as settings_cursor:
+                settings_cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         yield from _chunks(sql, params, chunk_size)
-
-
-def _plan_for_every_row():
-    if connection.vendor == "postgresql":
-        # A server-side cursor is planned for its first 10 % of rows by default; an export reads them all.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
 
 
 def _chunks(sql, params, chunk_size):

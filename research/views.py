@@ -8,16 +8,11 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_rows, count_sessions, outcome_rows, session_lines
+from research.export import blend_rows, count_sessions, outcome_rows, session_rows
 from research.files import audited, csv_lines
 from research.forms import ExportForm
 
-# Each file as CSV lines.
-DOWNLOADS = {
-    "sessions": session_lines,
-    "blend_components": lambda filters: csv_lines(blend_rows(filters)),
-    "outcomes": lambda filters: csv_lines(outcome_rows(filters)),
-}
+DOWNLOADS = {"sessions": session_rows, "blend_components": blend_rows, "outcomes": outcome_rows}
 
 
 def researcher_required(view):
@@ -44,7 +39,7 @@ def export_page(request):
 @researcher_required
 def download(request, file_name):
     if file_name == "codebook":
-        return _csv_response(csv_lines(codebook_rows()), "codebook")
+        return _csv_response(codebook_rows(), "codebook")
     if file_name not in DOWNLOADS:
         raise Http404("No such export file.")
     form = ExportForm(request.GET)
@@ -56,7 +51,7 @@ def download(request, file_name):
 
 
 def _csv_response(rows, file_name):
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="{file_name}-{stamp}.csv"'
     response["Cache-Control"] = "no-store"

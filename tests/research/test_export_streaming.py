@@ -8,8 +8,8 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from research import sql_lines, views
-from research.export import CHUNK_SIZE, ExportFilters, blend_rows, session_lines, session_rows
+from research import views
+from research.export import CHUNK_SIZE, ExportFilters, blend_rows, session_rows
 from tests.factories import PatientFactory, ProductFactory, SessionFactory
 from tests.research.support import SESSIONS_URL, body, local, parse, session_with_blend
 
@@ -94,7 +94,7 @@ def test_the_default_chunk_is_large():
 
 
 def test_the_download_is_streamed_with_queries_per_chunk(client_for, researcher, make_sessions, monkeypatch):
-    monkeypatch.setitem(views.DOWNLOADS, "sessions", partial(session_lines, chunk_size=10))
+    monkeypatch.setitem(views.DOWNLOADS, "sessions", partial(session_rows, chunk_size=10))
     client = client_for(researcher)
     make_sessions(30)
     body(client.get(SESSIONS_URL))  # warm up: sessions and permissions
@@ -108,11 +108,8 @@ def test_the_download_is_streamed_with_queries_per_chunk(client_for, researcher,
         more_rows = parse(body(client.get(SESSIONS_URL)))
 
     assert (len(rows), len(more_rows)) == (31, 61)
-    # Written from rows, each chunk of 10 costs one query for its blends; built in PostgreSQL, the
-    # lines come from one query whatever their number.
-    per_chunk = 0 if sql_lines.available() else 1
-    assert len(six) - len(three) == 3 * per_chunk
-    assert len(chunk_queries(six)) - len(chunk_queries(three)) == 3 * per_chunk
+    assert len(six) - len(three) == 3
+    assert len(chunk_queries(six)) - len(chunk_queries(three)) == 3
 
 
 def test_the_rows_are_produced_lazily(make_sessions):
