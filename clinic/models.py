@@ -124,13 +124,11 @@ class Patient(models.Model):
         "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
     )
     ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
-    salt_score = models.DecimalField(
+    salt_score = ranges.SALT_SCORE.field(
+        models.DecimalField,
         "SALT score (%)",
         max_digits=4,
         decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[ranges.SALT_SCORE.validator()],
         help_text="Severity of Alopecia Tool, 0–100 % scalp hair loss. Alopecia areata only.",
     )
     photo_consent = models.BooleanField("photo consent", default=False)
@@ -252,28 +250,14 @@ class CartridgeConfiguration(models.TextChoices):
 class NeedleCartridge(models.Model):
     name = models.CharField("name", max_length=100, help_text="Manufacturer and reference, e.g. Cheyenne Safety 27 RM.")
     configuration = models.CharField("configuration", max_length=20, choices=CartridgeConfiguration.choices)
-    needle_count = models.PositiveSmallIntegerField(
-        "needle count", null=True, blank=True, validators=[ranges.NEEDLE_COUNT.validator()]
+    needle_count = ranges.NEEDLE_COUNT.field(models.PositiveSmallIntegerField, "needle count")
+    needle_diameter_mm = ranges.NEEDLE_DIAMETER_MM.field(
+        models.DecimalField, "needle diameter (mm)", max_digits=3, decimal_places=2
     )
-    needle_diameter_mm = models.DecimalField(
-        "needle diameter (mm)",
-        max_digits=3,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_DIAMETER_MM.validator()],
+    needle_length_mm = ranges.NEEDLE_LENGTH_MM.field(
+        models.DecimalField, "needle length (mm)", max_digits=4, decimal_places=2
     )
-    needle_length_mm = models.DecimalField(
-        "needle length (mm)",
-        max_digits=4,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_LENGTH_MM.validator()],
-    )
-    gauge = models.PositiveSmallIntegerField(
-        "gauge (G)", null=True, blank=True, validators=[ranges.NEEDLE_GAUGE.validator()], help_text="Where used."
-    )
+    gauge = ranges.NEEDLE_GAUGE.field(models.PositiveSmallIntegerField, "gauge (G)", help_text="Where used.")
     active = models.BooleanField("in use", default=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
 
@@ -318,13 +302,8 @@ class Product(models.Model):
     name = models.CharField("name", max_length=120)
     kind = models.CharField("kind", max_length=10, choices=ProductKind.choices)
     active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
-    default_concentration = models.DecimalField(
-        "default concentration",
-        max_digits=9,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[ranges.CONCENTRATION.validator()],
+    default_concentration = ranges.CONCENTRATION.field(
+        models.DecimalField, "default concentration", max_digits=9, decimal_places=4
     )
     default_concentration_unit = models.CharField(
         "default concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True

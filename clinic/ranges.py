@@ -59,6 +59,10 @@ class PhysicalRange:
     def validator(self):
         return RangeValidator(self.low, self.high, self.message, self.low_inclusive)
 
+    def field(self, field_class, verbose_name, **kwargs):
+        """An optional model field held to this range (unknown stays empty, never zero)."""
+        return field_class(verbose_name, null=True, blank=True, validators=[self.validator()], **kwargs)
+
     def constraint(self, field, *, name):
         lower = f"{field}__gte" if self.low_inclusive else f"{field}__gt"
         within = models.Q(**{lower: self.low})

@@ -88,48 +88,18 @@ class ProtocolPreset(models.Model):
     url = models.URLField("URL", blank=True)
     # Equipment
     device_description = models.CharField("device", max_length=200, blank=True)
-    needle_count = models.PositiveSmallIntegerField(
-        "needle count", null=True, blank=True, validators=[ranges.NEEDLE_COUNT.validator()]
+    needle_count = ranges.NEEDLE_COUNT.field(models.PositiveSmallIntegerField, "needle count")
+    needle_diameter_mm = ranges.NEEDLE_DIAMETER_MM.field(
+        models.DecimalField, "needle diameter (mm)", max_digits=3, decimal_places=2
     )
-    needle_diameter_mm = models.DecimalField(
-        "needle diameter (mm)",
-        max_digits=3,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_DIAMETER_MM.validator()],
-    )
-    needle_length_mm = models.DecimalField(
-        "needle length (mm)",
-        max_digits=4,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_LENGTH_MM.validator()],
+    needle_length_mm = ranges.NEEDLE_LENGTH_MM.field(
+        models.DecimalField, "needle length (mm)", max_digits=4, decimal_places=2
     )
     # Parameters
-    depth_min_mm = models.DecimalField(
-        "depth from (mm)",
-        max_digits=3,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
-    )
-    depth_max_mm = models.DecimalField(
-        "depth to (mm)",
-        max_digits=3,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
-    )
-    frequency_min_hz = models.PositiveSmallIntegerField(
-        "frequency from (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
-    )
-    frequency_max_hz = models.PositiveSmallIntegerField(
-        "frequency to (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
-    )
+    depth_min_mm = ranges.NEEDLE_DEPTH_MM.field(models.DecimalField, "depth from (mm)", max_digits=3, decimal_places=2)
+    depth_max_mm = ranges.NEEDLE_DEPTH_MM.field(models.DecimalField, "depth to (mm)", max_digits=3, decimal_places=2)
+    frequency_min_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency from (Hz)")
+    frequency_max_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency to (Hz)")
     needling_density = models.PositiveIntegerField("needling density (perforations/cm²)", null=True, blank=True)
     session_count = models.PositiveSmallIntegerField("number of sessions", null=True, blank=True)
     interval_min_days = models.PositiveSmallIntegerField("interval from (days)", null=True, blank=True)
@@ -205,20 +175,11 @@ class PresetBlendComponent(models.Model):
     )
     drug = models.CharField("drug or product", max_length=120)
     active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
-    concentration = models.DecimalField(
-        "concentration",
-        max_digits=9,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[ranges.CONCENTRATION.validator()],
-    )
+    concentration = ranges.CONCENTRATION.field(models.DecimalField, "concentration", max_digits=9, decimal_places=4)
     concentration_unit = models.CharField(
         "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
     )
-    volume_ml = models.DecimalField(
-        "volume (mL)", max_digits=4, decimal_places=2, null=True, blank=True, validators=[ranges.VOLUME_ML.validator()]
-    )
+    volume_ml = ranges.VOLUME_ML.field(models.DecimalField, "volume (mL)", max_digits=4, decimal_places=2)
 
     history = HistoricalRecords()
 

@@ -181,31 +181,17 @@ class TreatmentSession(Voidable):
     )
     cartridge_lot = models.CharField("cartridge lot number", max_length=60, blank=True)
     cartridge_expiry = models.DateField("cartridge expiry date", null=True, blank=True)
-    needle_depth_mm = models.DecimalField(
-        "needle depth (mm)",
-        max_digits=3,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.NEEDLE_DEPTH_MM.validator()],
+    needle_depth_mm = ranges.NEEDLE_DEPTH_MM.field(
+        models.DecimalField, "needle depth (mm)", max_digits=3, decimal_places=2
     )
-    frequency_hz = models.PositiveSmallIntegerField(
-        "frequency (Hz)", null=True, blank=True, validators=[ranges.FREQUENCY_HZ.validator()]
-    )
-    passes = models.PositiveSmallIntegerField("passes", null=True, blank=True, validators=[ranges.PASSES.validator()])
+    frequency_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency (Hz)")
+    passes = ranges.PASSES.field(models.PositiveSmallIntegerField, "passes")
     treated_zones = models.JSONField("treated scalp zones", default=list, blank=True, validators=[validate_zones])
-    treated_area_cm2 = models.DecimalField(
-        "treated area (cm²)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[ranges.TREATED_AREA_CM2.validator()],
+    treated_area_cm2 = ranges.TREATED_AREA_CM2.field(
+        models.DecimalField, "treated area (cm²)", max_digits=5, decimal_places=1
     )
     anaesthesia = models.CharField("anaesthesia", max_length=16, choices=Anaesthesia.choices, blank=True)
-    pain_score = models.PositiveSmallIntegerField(
-        "pain score (0–10)", null=True, blank=True, validators=[ranges.PAIN_SCORE.validator()]
-    )
+    pain_score = ranges.PAIN_SCORE.field(models.PositiveSmallIntegerField, "pain score (0–10)")
     endpoint = models.CharField("endpoint reached", max_length=20, choices=Endpoint.choices, blank=True)
     adverse_events = models.JSONField(
         "immediate adverse events", default=list, blank=True, validators=[validate_adverse_events]
@@ -292,20 +278,11 @@ class BlendComponent(Voidable):
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name="product")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lot")
-    concentration = models.DecimalField(
-        "concentration",
-        max_digits=9,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[ranges.CONCENTRATION.validator()],
-    )
+    concentration = ranges.CONCENTRATION.field(models.DecimalField, "concentration", max_digits=9, decimal_places=4)
     concentration_unit = models.CharField(
         "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
     )
-    volume_ml = models.DecimalField(
-        "volume (mL)", max_digits=4, decimal_places=2, null=True, blank=True, validators=[ranges.VOLUME_ML.validator()]
-    )
+    volume_ml = ranges.VOLUME_ML.field(models.DecimalField, "volume (mL)", max_digits=4, decimal_places=2)
 
     history = HistoricalRecords()
 
@@ -428,51 +405,24 @@ class Assessment(Voidable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="assessed by"
     )
     density_site = models.CharField("density site", max_length=20, choices=ScalpZone.choices, blank=True)
-    hair_density_per_cm2 = models.DecimalField(
-        "hair density (hairs/cm²)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[ranges.HAIR_DENSITY.validator()],
+    hair_density_per_cm2 = ranges.HAIR_DENSITY.field(
+        models.DecimalField, "hair density (hairs/cm²)", max_digits=5, decimal_places=1
     )
-    shaft_diameter_um = models.DecimalField(
-        "mean shaft diameter (µm)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[ranges.SHAFT_DIAMETER_UM.validator()],
+    shaft_diameter_um = ranges.SHAFT_DIAMETER_UM.field(
+        models.DecimalField, "mean shaft diameter (µm)", max_digits=5, decimal_places=1
     )
-    terminal_vellus_ratio = models.DecimalField(
-        "terminal:vellus ratio",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[ranges.TERMINAL_VELLUS_RATIO.validator()],
+    terminal_vellus_ratio = ranges.TERMINAL_VELLUS_RATIO.field(
+        models.DecimalField, "terminal:vellus ratio", max_digits=5, decimal_places=2
     )
-    global_photo_assessment = models.SmallIntegerField(
-        "global photographic assessment (−3…+3)",
-        null=True,
-        blank=True,
-        validators=[ranges.GLOBAL_PHOTO_ASSESSMENT.validator()],
+    global_photo_assessment = ranges.GLOBAL_PHOTO_ASSESSMENT.field(
+        models.SmallIntegerField, "global photographic assessment (−3…+3)"
     )
-    salt_score = models.DecimalField(
-        "SALT score (%)",
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[ranges.SALT_SCORE.validator()],
-    )
+    salt_score = ranges.SALT_SCORE.field(models.DecimalField, "SALT score (%)", max_digits=4, decimal_places=1)
     norwood_hamilton_stage = models.CharField(
         "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
     )
     ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
-    satisfaction = models.PositiveSmallIntegerField(
-        "patient satisfaction (1–5)", null=True, blank=True, validators=[ranges.SATISFACTION.validator()]
-    )
+    satisfaction = ranges.SATISFACTION.field(models.PositiveSmallIntegerField, "patient satisfaction (1–5)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
