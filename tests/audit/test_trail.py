@@ -12,7 +12,7 @@ from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
 from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
 from tests.images import jpeg_bytes, upload
-from tests.sessions.test_edit_session import edit_data
+from tests.session_posts import edit_data
 from tests.sessions.test_log_session import form_data, with_blend, with_photos
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sessions.models import TreatmentSession
 from tests.factories import SessionFactory
-from tests.sessions.test_edit_session import edit_data
+from tests.session_posts import edit_data
 
 pytestmark = pytest.mark.django_db
 

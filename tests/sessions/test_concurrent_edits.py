@@ -13,7 +13,7 @@ from clinic.models import Patient
 from sessions.models import TreatmentSession
 from tests.clinic.test_patient_form import VALID as PATIENT_FORM
 from tests.factories import PatientFactory, SessionFactory, UserFactory
-from tests.sessions.test_edit_session import edit_data
+from tests.session_posts import edit_data
 
 
 @pytest.mark.django_db

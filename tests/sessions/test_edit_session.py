@@ -2,46 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sessions.models import BlendComponent
 from tests.factories import BlendComponentFactory, SessionFactory
+from tests.session_posts import edit_data
 
 pytestmark = pytest.mark.django_db
-
-
-def edit_data(session, **changes):
-    components = list(session.blend_components.order_by("pk"))
-    data = {
-        "performed_at": timezone.localtime(session.performed_at).strftime("%Y-%m-%dT%H:%M"),
-        "technique": session.technique,
-        "device": session.device_id or "",
-        "cartridge": session.cartridge_id or "",
-        "needle_depth_mm": str(session.needle_depth_mm),
-        "frequency_hz": str(session.frequency_hz),
-        "passes": str(session.passes),
-        "treated_zones": session.treated_zones,
-        "pain_score": str(session.pain_score),
-        "adverse_events": session.adverse_events,
-        "blend-TOTAL_FORMS": str(len(components)),
-        "blend-INITIAL_FORMS": str(len(components)),
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-        "seen_version": str(session.version),
-        "amendment_reason": "Corrected after checking the machine log",
-    }
-    for i, component in enumerate(components):
-        data |= {
-            f"blend-{i}-id": component.pk,
-            f"blend-{i}-session": session.pk,
-            f"blend-{i}-product": component.product_id,
-            f"blend-{i}-lot": component.lot_id or "",
-            f"blend-{i}-concentration": str(component.concentration),
-            f"blend-{i}-concentration_unit": component.concentration_unit,
-            f"blend-{i}-volume_ml": str(component.volume_ml),
-        }
-    data.update(changes)
-    return data
 
 
 def test_the_edit_form_shows_the_stored_session(clinician_client):
