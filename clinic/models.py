@@ -206,10 +206,6 @@ class Patient(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
-    def age_on(self, day):
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
 
 class DeviceKind(models.TextChoices):
     ROTARY_TATTOO = "rotary_tattoo", "Rotary tattoo machine (MMP)"

@@ -19,10 +19,7 @@ class Course:
     due_from: date | None
     due_to: date | None
     overdue: bool
-
-    @property
-    def complete(self):
-        return self.total is not None and self.done >= self.total
+    complete: bool
 
 
 def _course_sessions(patient, slug):
@@ -76,7 +73,9 @@ def courses_for(patient, today=None):
             due_from = last.performed_on + timedelta(days=preset.interval_min_days or preset.interval_max_days)
             due_to = last.performed_on + timedelta(days=preset.interval_max_days or preset.interval_min_days)
         overdue = due_to is not None and today > due_to + timedelta(days=INTERVAL_TOLERANCE_DAYS)
-        courses.append(Course(preset, done, preset.session_count, last.performed_on, due_from, due_to, overdue))
+        courses.append(
+            Course(preset, done, preset.session_count, last.performed_on, due_from, due_to, overdue, complete)
+        )
     return courses
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from protocols.courses import course_numbers
-from sessions.models import PhotoPhase, SessionPhoto
+from sessions.models import PhotoPhase, SessionPhoto, TreatmentSession
 
 COMPOSITE_HEIGHT = 900
 LABEL_HEIGHT = 56
@@ -30,9 +30,7 @@ class ComparedPhoto:
 
 def photos_of_view(patient, view):
     """Current photos of one view of a patient's current sessions, oldest first, with their session numbers."""
-    sessions = list(
-        patient.treatment_sessions.model.objects.current().filter(patient=patient).order_by("performed_at", "pk")
-    )
+    sessions = list(TreatmentSession.objects.current().filter(patient=patient).order_by("performed_at", "pk"))
     numbers = {session.pk: place for place, session in enumerate(sessions, start=1)}
     courses = course_numbers(patient)
     photos = (

@@ -3,7 +3,7 @@ from itertools import pairwise
 from django.utils import timezone
 
 from audit.services import describe_changes, diff, snapshot
-from sessions.models import PhotoPhase, PhotoView, TreatmentSession
+from sessions.models import PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
 
 
 def amendments(session):
@@ -28,7 +28,7 @@ def missing_views(session):
     if session.pk is None:
         taken = set()
     else:
-        taken = set(session.photos.model.objects.current().filter(session=session).values_list("phase", "view"))
+        taken = set(SessionPhoto.objects.current().filter(session=session).values_list("phase", "view"))
     missing = {}
     for phase in PhotoPhase:
         views = [view.label for view in PhotoView if (phase.value, view.value) not in taken]

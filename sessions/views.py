@@ -18,7 +18,7 @@ from sessions.access import get_assessment_for, get_delayed_event_for, get_photo
 from sessions.checks import session_warnings
 from sessions.compare import composite_jpeg, default_pair, photos_of_view, views_with_photos
 from sessions.forms import AssessmentForm, BlendFormSet, DelayedEventForm, PhotoFormSet, SessionForm, VoidForm
-from sessions.models import Assessment, DelayedAdverseEvent, PhotoView, TreatmentSession
+from sessions.models import Assessment, DelayedAdverseEvent, PhotoView, SessionPhoto, TreatmentSession
 from sessions.selectors import amendments, missing_views
 from sessions.services import (
     UnconfirmedWarnings,
@@ -122,8 +122,8 @@ def session_detail(request, pk):
         "course_number": number,
         "amendments": amendments(session),
         "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
-        "voided_photos": session.photos.model.objects.voided().filter(session=session),
-        "delayed_events": session.delayed_events.model.objects.current().filter(session=session),
+        "voided_photos": SessionPhoto.objects.voided().filter(session=session),
+        "delayed_events": session.delayed_events.all(),  # current ones, prefetched by with_details()
     }
     return render(request, "sessions/session_detail.html", context)
 

@@ -59,11 +59,16 @@ def phrase(component):
     return text
 
 
+def age_on(born, day):
+    """Whole years, computed here independently of the exporter."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def session_row(session):
     patient, device, cartridge, preset = session.patient, session.device, session.cartridge, session.preset
     blend = components(session)
     number, first_day = courses(session)
-    age = patient.age_on(session.performed_on)
+    age = age_on(patient.date_of_birth, session.performed_on)
     found = session_deviations(session, blend) if preset else []
     return {
         "session_id": pseudonym("s", session.pk),
