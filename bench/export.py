@@ -5,8 +5,8 @@ Usage: make bench-export [BENCH_ARGS="--sessions 1000000"]
 
 Fills the PostgreSQL database named by DATABASE_URL with demo_data up to N sessions (creating it if
 needed; it is a scratch database: point it at one), then measures, each in a fresh process:
-- ours: session_rows() through the CSV writer (rows/s, time to the first data row, peak RSS
-  growth over the process after start-up);
+- ours: session_lines(), the sessions file as the page and the command write it (rows/s, time to
+  the first data row, peak RSS growth over the process after start-up);
 - COPY (SELECT … the same rows and columns, blend flattened in SQL …) TO STDOUT WITH CSV;
 and prints the ratio. Demo records are included, as a benchmark must ask for them.
 """
@@ -88,15 +88,14 @@ def rss_mb(field="VmRSS"):
 
 
 def measure_ours():
-    from research.export import ExportFilters, session_rows
-    from research.files import csv_lines
+    from research.export import ExportFilters, session_lines
 
     baseline = rss_mb()
     sink = Sink()
     started = time.perf_counter()
     first_row_at = None
     rows = -1
-    for line in csv_lines(session_rows(ExportFilters(include_demo=True))):
+    for line in session_lines(ExportFilters(include_demo=True)):
         sink.write(line.encode())
         rows += 1
         if rows == 1:
@@ -163,7 +162,7 @@ def main():
         cursor.execute("ANALYZE")
     print(f"Export benchmark on PostgreSQL, {total:,} sessions in the database (demo records included)")
     ours, copy = run_child("ours"), run_child("copy")
-    for name, result in (("ours (session_rows → CSV)", ours), ("PostgreSQL COPY … TO STDOUT", copy)):
+    for name, result in (("ours (session_lines)", ours), ("PostgreSQL COPY … TO STDOUT", copy)):
         print(
             f"  {name:30} {result['rows']:>10,} rows  {result['seconds']:7.1f} s  "
             f"{result['rows'] / result['seconds']:>9,.0f} rows/s"

@@ -10,6 +10,7 @@ records, patients without research consent, and demo records unless asked for.
 
 import hmac
 import json
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
+from research.files import csv_lines
 from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
@@ -45,7 +47,7 @@ WITH courses AS (
            MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
     FROM treatments_treatmentsession s
     LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
-    WHERE s.voided_at IS NULL
+    WHERE s.voided_at IS NULL {patients}
     WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
 )
 SELECT {columns}
@@ -55,7 +57,7 @@ JOIN clinic_patient p ON p.id = s.patient_id
 LEFT JOIN clinic_device d ON d.id = s.device_id
 LEFT JOIN clinic_needlecartridge k ON k.id = s.cartridge_id
 LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
-WHERE s.voided_at IS NULL AND p.research_consent = %s {where}
+WHERE s.voided_at IS NULL {patients} AND p.research_consent = %s {where}
 """
 ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
 
@@ -74,8 +76,11 @@ class ExportFilters:
         """The filters in use, for the audit trail."""
         return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
 
-    def sql(self, research_consent=True, columns=SELECTED):
-        where, params = [], [research_consent]
+    def sql(self, research_consent=True, columns=SELECTED, patients=None):
+        """(sql, params) of the matching sessions; `patients` = (after, up to) narrows them to a slice of
+        patient ids, both bounds optional."""
+        patients_sql, patients_params = _patient_slice(*(patients or (None, None)))
+        where, params = [], [*patients_params, research_consent]
         if not self.include_demo:
             where.append("p.is_demo = %s")
             params.append(False)
@@ -94,7 +99,22 @@ class ExportFilters:
         if self.date_to:
             where.append("s.performed_at < %s")
             params.append(_as_parameter(_start_of(self.date_to + timedelta(days=1))))
-        return SESSIONS_SQL.format(columns=columns, where="".join(f" AND {clause}" for clause in where)), params
+        sql = SESSIONS_SQL.format(
+            columns=columns, patients=patients_sql, where="".join(f" AND {clause}" for clause in where)
+        )
+        return sql, [*patients_params, *params]
+
+
+def _patient_slice(after, up_to):
+    # Written into the course window's query too: PostgreSQL then reads only these patients' sessions.
+    clauses, params = [], []
+    if after is not None:
+        clauses.append(" AND s.patient_id > %s")
+        params.append(after)
+    if up_to is not None:
+        clauses.append(" AND s.patient_id <= %s")
+        params.append(up_to)
+    return "".join(clauses), params
 
 
 def count_sessions(filters, research_consent=True):
@@ -167,10 +187,31 @@ def pseudonym_key():
     return key.encode() if key else hmac.digest(settings.SECRET_KEY.encode(), b"research-pseudonyms", "sha256")
 
 
+def session_lines(filters, chunk_size=None):
+    """The sessions file as CSV lines. On PostgreSQL the database writes them (research.copy_lines)."""
+    if connection.vendor == "postgresql":
+        from research import copy_lines
+
+        return copy_lines.session_lines(filters, **({"chunk_size": chunk_size} if chunk_size else {}))
+    return csv_lines(session_rows(filters, chunk_size or CHUNK_SIZE))
+
+
+@contextmanager
+def export_transaction():
+    """One transaction for a whole file: on its own (not nested in another), it reads one snapshot
+    of the database from the first chunk to the last."""
+    snapshot = not connection.in_atomic_block and connection.vendor == "postgresql"
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def _sessions(filters, chunk_size):
     """(session record, [blend component tuples]) for every exported session, in chunks."""
     sql, params = filters.sql()
-    with transaction.atomic():
+    with export_transaction():
         if connection.vendor == "postgresql":
             # A server-side cursor is planned for its first 10 % of rows by default; an export reads them all.
             with connection.cursor() as settings_cursor:

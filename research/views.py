@@ -8,11 +8,16 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_rows, count_sessions, outcome_rows, session_rows
+from research.export import blend_rows, count_sessions, outcome_rows, session_lines
 from research.files import audited, csv_lines
 from research.forms import ExportForm
 
-DOWNLOADS = {"sessions": session_rows, "blend_components": blend_rows, "outcomes": outcome_rows}
+# Each file as CSV lines.
+DOWNLOADS = {
+    "sessions": session_lines,
+    "blend_components": lambda filters: csv_lines(blend_rows(filters)),
+    "outcomes": lambda filters: csv_lines(outcome_rows(filters)),
+}
 
 
 def researcher_required(view):
@@ -39,19 +44,19 @@ def export_page(request):
 @researcher_required
 def download(request, file_name):
     if file_name == "codebook":
-        return _csv_response(codebook_rows(), "codebook")
+        return _csv_response(csv_lines(codebook_rows()), "codebook")
     if file_name not in DOWNLOADS:
         raise Http404("No such export file.")
     form = ExportForm(request.GET)
     if not form.is_valid():
         return render(request, "research/export.html", {"form": form, "counts": None}, status=400)
     filters = form.filters()
-    rows = audited(DOWNLOADS[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
-    return _csv_response(rows, file_name)
+    lines = audited(DOWNLOADS[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
+    return _csv_response(lines, file_name)
 
 
-def _csv_response(rows, file_name):
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+def _csv_response(lines, file_name):
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="{file_name}-{stamp}.csv"'
     response["Cache-Control"] = "no-store"

@@ -9,7 +9,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 from django.utils import timezone
 
-from research.export import ExportFilters, blend_rows, session_rows
+from research.export import ExportFilters, blend_rows, session_lines
 from research.views import download
 from tests.factories import BlendComponentFactory, LotFactory, SessionFactory
 
@@ -70,10 +70,11 @@ def as_dicts(rows):
 
 
 def exported(filters=None, chunk_size=None):
-    """(session dicts, blend dicts) straight from the row generators."""
+    """(session dicts, blend dicts) as the files hold them (on PostgreSQL the sessions file is COPY's)."""
     filters = filters or ExportFilters()
     kwargs = {"chunk_size": chunk_size} if chunk_size else {}
-    return as_dicts(list(session_rows(filters, **kwargs))), as_dicts(list(blend_rows(filters, **kwargs)))
+    sessions = parse("".join(session_lines(filters, **kwargs)))
+    return as_dicts(sessions), as_dicts(list(blend_rows(filters, **kwargs)))
 
 
 def session_keys(filters=None):

@@ -1,7 +1,6 @@
 """The export streams: a fixed number of queries plus one per chunk, never one per row."""
 
 from datetime import date, timedelta
-from functools import partial
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from research import views
 from research.export import CHUNK_SIZE, ExportFilters, blend_rows, session_rows
+from research.files import csv_lines
 from tests.factories import PatientFactory, ProductFactory, SessionFactory
 from tests.research.support import SESSIONS_URL, body, local, parse, session_with_blend
 
@@ -94,7 +94,8 @@ def test_the_default_chunk_is_large():
 
 
 def test_the_download_is_streamed_with_queries_per_chunk(client_for, researcher, make_sessions, monkeypatch):
-    monkeypatch.setitem(views.DOWNLOADS, "sessions", partial(session_rows, chunk_size=10))
+    # The Python path's chunks (SQLite's; PostgreSQL's COPY slices: tests/research/test_copy_lines.py).
+    monkeypatch.setitem(views.DOWNLOADS, "sessions", lambda filters: csv_lines(session_rows(filters, chunk_size=10)))
     client = client_for(researcher)
     make_sessions(30)
     body(client.get(SESSIONS_URL))  # warm up: sessions and permissions

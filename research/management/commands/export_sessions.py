@@ -1,4 +1,3 @@
-import csv
 import time
 from pathlib import Path
 
@@ -8,8 +7,8 @@ from django.utils.dateparse import parse_date
 
 from clinic.models import Diagnosis
 from research.columns import codebook_rows
-from research.export import ExportFilters, blend_rows, outcome_rows, session_rows
-from research.files import record_export
+from research.export import ExportFilters, blend_rows, outcome_rows, session_lines
+from research.files import csv_lines, record_export
 from sessions.models import Technique
 
 
@@ -55,33 +54,32 @@ class Command(BaseCommand):
             include_demo=options["include_demo"],
         )
         outputs = [
-            (out, session_rows, "sessions.csv"),
-            (blend_out, blend_rows, "blend_components.csv"),
-            (outcomes_out, outcome_rows, "outcomes.csv"),
+            (out, session_lines, "sessions.csv"),
+            (blend_out, lambda filters: csv_lines(blend_rows(filters)), "blend_components.csv"),
+            (outcomes_out, lambda filters: csv_lines(outcome_rows(filters)), "outcomes.csv"),
         ]
-        for path, rows, name in outputs:
+        for path, lines, name in outputs:
             if path:
                 started = time.perf_counter()
-                written = self._write(path, rows(filters), audit={"file_name": name, "filters": filters})
+                written = self._write(path, lines(filters), audit={"file_name": name, "filters": filters})
                 self.stdout.write(f"{path}: {written} rows in {time.perf_counter() - started:.1f} s")
         if codebook_out:
-            written = self._write(codebook_out, codebook_rows())
+            written = self._write(codebook_out, csv_lines(codebook_rows()))
             self.stdout.write(f"{codebook_out}: {written} variables")
 
-    def _write(self, path, rows, audit=None):
-        """Write the rows; an audited export counts as complete only once its file is closed."""
+    def _write(self, path, lines, audit=None):
+        """Write the CSV lines; an audited export counts as complete only once its file is closed."""
         count, complete = -1, False
         try:
             with Path(path).open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                for row in rows:
-                    writer.writerow(row)
+                for line in lines:
+                    handle.write(line)
                     count += 1
             complete = True
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
         finally:
             if audit:
-                rows.close()
+                lines.close()
                 record_export(**audit, rows=count, complete=complete, username="(shell)")
         return count
