@@ -30,7 +30,7 @@ SESSIONS_PER_PATIENT = 5
 # The columns COPY writes: what SQL alone can give for the same rows (no keyed hash, no deviation check).
 COPY_COLUMNS = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, s.performed_at, d.kind,
+    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
     d.manufacturer || ' ' || d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm,
     k.needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
     s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count,

@@ -35,15 +35,15 @@ def _hmac_sql(kind, id_column):
     """The SQL twin of research.export.pseudonym: HMAC-SHA256 by its definition (RFC 2104)."""
     inner = f"(SELECT inner_pad FROM {KEY_TABLE})"
     outer = f"(SELECT outer_pad FROM {KEY_TABLE})"
-    message = f"convert_to('{kind}:' || {id_column}, 'UTF8')"
-    return f"'{kind}_' || left(encode(sha256({outer} || sha256({inner} || {message})), 'hex'), 20)"
+    message = f"('{kind}:' || {id_column})::bytea"  # digits only: nothing for bytea's escapes
+    return f"'{kind}_' || encode(substring(sha256({outer} || sha256({inner} || {message})) FROM 1 FOR 10), 'hex')"
 
 
 def _text(column):
     """A text cell: neutralised like research.export._text; empty → NULL, which COPY leaves unquoted.
     (FORMULA_STARTS' NUL cannot occur: PostgreSQL text holds none.)"""
-    starts = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS if start != "\x00")
-    return f"NULLIF(CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"
+    starts = ", ".join(str(ord(start)) for start in FORMULA_STARTS if start != "\x00")
+    return f"NULLIF(CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"
 
 
 def _decimal(column):
@@ -55,6 +55,7 @@ def _integer(column):
 
 
 def _codes(column):
+    """A JSON list of codes as one ";"-separated cell, element by element (any text a list may hold)."""
     return (
         f"(SELECT string_agg(code, ';' ORDER BY position) FROM jsonb_array_elements_text("
         f"CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} END) WITH ORDINALITY AS codes(code, position))"
@@ -80,7 +81,7 @@ RAW = {
     "session_key": _hmac_sql("s", "s.id"),
     "patient_key": _hmac_sql("p", "p.id"),
     "age": "date_part('year', age((s.performed_at AT TIME ZONE {zone})::date, p.date_of_birth))::int",
-    "days": "(s.performed_at AT TIME ZONE {zone})::date - (c.first_at AT TIME ZONE {zone})::date",
+    "days": "(s.performed_at AT TIME ZONE {zone})::date - (s.first_at AT TIME ZONE {zone})::date",
     "sex": "p.sex",
     "diagnosis": "p.diagnosis",
     "norwood": "p.norwood_hamilton_stage",
@@ -88,7 +89,7 @@ RAW = {
     "salt": "p.salt_score",
     "fitzpatrick": "p.fitzpatrick_type",
     "technique": "s.technique",
-    "course_number": "c.course_number",
+    "course_number": "s.course_number",
     "device_kind": "d.kind",
     "device_model": "CASE WHEN d.manufacturer <> '' THEN d.manufacturer || ' ' || d.model_name END",
     "configuration": "k.configuration",
@@ -152,6 +153,8 @@ def session_lines(filters, chunk_size=CHUNK_SESSIONS):
     """The sessions file as CSV lines: the header, then one line per session."""
     yield from csv_lines([[column.name for column in SESSION_COLUMNS]])
     with export_transaction(), connection.cursor() as cursor:
+        # Each slice is short: compiling its expressions (JIT) would cost more than it saves.
+        cursor.execute("SET LOCAL jit = off")
         _load_key(cursor)
         after = None
         while True:

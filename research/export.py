@@ -34,30 +34,33 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
 SELECTED = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, c.course_number, c.first_at, s.performed_at, d.kind,
+    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
     d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm, k.needle_length_mm,
     s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
     s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count, s.deviation_summary
 """
 # Course: the sessions of one patient from the same preset (any version), else of the same technique.
+# The window reads every current session of the patient; the filters apply above it, so a filtered
+# export still numbers each session within its whole course. Only exported or filtered columns are
+# read: free text cannot reach a file by a slip in a column list.
 SESSIONS_SQL = """
-WITH courses AS (
-    SELECT s.id,
+SELECT {columns}
+FROM (
+    SELECT s.id, s.patient_id, s.clinician_id, s.performed_at, s.technique, s.preset_id, s.device_id,
+           s.cartridge_id, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
+           s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, s.deviation_count, s.deviation_summary,
            ROW_NUMBER() OVER course AS course_number,
            MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
     FROM treatments_treatmentsession s
     LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
     WHERE s.voided_at IS NULL {patients}
     WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
-)
-SELECT {columns}
-FROM treatments_treatmentsession s
-JOIN courses c ON c.id = s.id
+) AS s
 JOIN clinic_patient p ON p.id = s.patient_id
 LEFT JOIN clinic_device d ON d.id = s.device_id
 LEFT JOIN clinic_needlecartridge k ON k.id = s.cartridge_id
 LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
-WHERE s.voided_at IS NULL {patients} AND p.research_consent = %s {where}
+WHERE p.research_consent = %s {where}
 """
 ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
 
@@ -102,11 +105,10 @@ class ExportFilters:
         sql = SESSIONS_SQL.format(
             columns=columns, patients=patients_sql, where="".join(f" AND {clause}" for clause in where)
         )
-        return sql, [*patients_params, *params]
+        return sql, params
 
 
 def _patient_slice(after, up_to):
-    # Written into the course window's query too: PostgreSQL then reads only these patients' sessions.
     clauses, params = [], []
     if after is not None:
         clauses.append(" AND s.patient_id > %s")

@@ -65,6 +65,11 @@ def awkward_world(clinician, seeded_presets):
         if index % 3 == 1:
             void_record(record=BlendComponentFactory(session=session), reason="Removed", by=clinician)
     SessionFactory(patient=PatientFactory(), device=Device.objects.first(), cartridge=None, frequency_hz=None)
+    # Lists the forms would refuse, stored past them: each element must still come out as Python joins it.
+    odd = SessionFactory()
+    TreatmentSession.objects.filter(pk=odd.pk).update(
+        treated_zones=["a, b", 'q"uote', "", "=x", "ünï\ncode", "[x]"], adverse_events=["back\\slash", "semi;colon"]
+    )
     marker = Product.objects.create(name="\\.", kind="drug", active_ingredient="x")
     BlendComponentFactory(session=SessionFactory(), lot=LotFactory(product=marker), concentration=None, volume_ml=None)
 
