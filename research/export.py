@@ -1,8 +1,10 @@
-"""The de-identified research export, as row generators kept apart from HTTP.
+"""The de-identified research export, as generators kept apart from HTTP.
 
-One query streams the sessions (a server-side cursor on PostgreSQL) in chunks; each chunk's
-blend components come in one more query. The web download, the `export_sessions` command and
-the benchmark all consume these generators.
+The files as CSV lines (`session_lines`, `blend_lines`, `outcome_lines`) serve the web download,
+the `export_sessions` command and the benchmark. On PostgreSQL the sessions file is written by the
+database (research.copy_lines); the row generators here are SQLite's path and the reference the
+tests hold the COPY path to: one query streams the sessions in chunks, and each chunk's blend
+components come in one more query.
 
 Never exported: names, record numbers, dates of birth, contact, free-text notes, photos, voided
 records, patients without research consent, and demo records unless asked for.
@@ -194,8 +196,16 @@ def session_lines(filters, chunk_size=None):
     if connection.vendor == "postgresql":
         from research import copy_lines
 
-        return copy_lines.session_lines(filters, **({"chunk_size": chunk_size} if chunk_size else {}))
+        return copy_lines.session_lines(filters, chunk_size or copy_lines.CHUNK_SESSIONS)
     return csv_lines(session_rows(filters, chunk_size or CHUNK_SIZE))
+
+
+def blend_lines(filters):
+    return csv_lines(blend_rows(filters))
+
+
+def outcome_lines(filters):
+    return csv_lines(outcome_rows(filters))
 
 
 @contextmanager

@@ -8,16 +8,11 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_rows, count_sessions, outcome_rows, session_lines
+from research.export import blend_lines, count_sessions, outcome_lines, session_lines
 from research.files import audited, csv_lines
 from research.forms import ExportForm
 
-# Each file as CSV lines.
-DOWNLOADS = {
-    "sessions": session_lines,
-    "blend_components": lambda filters: csv_lines(blend_rows(filters)),
-    "outcomes": lambda filters: csv_lines(outcome_rows(filters)),
-}
+DOWNLOADS = {"sessions": session_lines, "blend_components": blend_lines, "outcomes": outcome_lines}
 
 
 def researcher_required(view):

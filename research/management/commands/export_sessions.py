@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_date
 
 from clinic.models import Diagnosis
 from research.columns import codebook_rows
-from research.export import ExportFilters, blend_rows, outcome_rows, session_lines
+from research.export import ExportFilters, blend_lines, outcome_lines, session_lines
 from research.files import csv_lines, record_export
 from sessions.models import Technique
 
@@ -55,8 +55,8 @@ class Command(BaseCommand):
         )
         outputs = [
             (out, session_lines, "sessions.csv"),
-            (blend_out, lambda filters: csv_lines(blend_rows(filters)), "blend_components.csv"),
-            (outcomes_out, lambda filters: csv_lines(outcome_rows(filters)), "outcomes.csv"),
+            (blend_out, blend_lines, "blend_components.csv"),
+            (outcomes_out, outcome_lines, "outcomes.csv"),
         ]
         for path, lines, name in outputs:
             if path:
