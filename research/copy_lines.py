@@ -23,10 +23,13 @@ from django.db import connection
 from django.utils import timezone
 
 from research.columns import SESSION_COLUMNS
-from research.export import FORMULA_STARTS, OLDEST_EXPORTED_AGE, export_transaction, pseudonym_key
+from research.export import FORMULA_STARTS, OLDEST_EXPORTED_AGE, export_transaction, patient_range, pseudonym_key
 from research.files import csv_lines
+from sessions.models import ImmediateAdverseEvent, ScalpZone
 
 CHUNK_SESSIONS = 20_000
+# Any list the forms can write (each code once) is read by index; longer ones element by element.
+CODES_BY_INDEX = max(len(ScalpZone), len(ImmediateAdverseEvent))
 KEY_TABLE_NAME = "research_export_key"
 KEY_TABLE = f"pg_temp.{KEY_TABLE_NAME}"
 
@@ -55,10 +58,17 @@ def _integer(column):
 
 
 def _codes(column):
-    """A JSON list of codes as one ";"-separated cell, element by element (any text a list may hold)."""
+    """A JSON list of codes as one ";"-separated cell, element by element (any text a list may hold).
+
+    Short lists are read by index: a subquery per list costs several times more (≈ 3 µs a row).
+    ->> gives each element's text as jsonb_array_elements_text does, and concat_ws skips a JSON
+    null as string_agg does."""
+    by_index = ", ".join(f"{column} ->> {index}" for index in range(CODES_BY_INDEX))
     return (
-        f"(SELECT string_agg(code, ';' ORDER BY position) FROM jsonb_array_elements_text("
-        f"CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} END) WITH ORDINALITY AS codes(code, position))"
+        f"CASE WHEN jsonb_typeof({column}) <> 'array' THEN NULL "
+        f"WHEN jsonb_array_length({column}) <= {CODES_BY_INDEX} THEN concat_ws(';', {by_index}) "
+        f"ELSE (SELECT string_agg(code, ';' ORDER BY position) "
+        f"FROM jsonb_array_elements_text({column}) WITH ORDINALITY AS codes(code, position)) END"
     )
 
 
@@ -79,7 +89,6 @@ RAW = {
     "patient_id": "s.patient_id",
     "performed_at": "s.performed_at",
     "session_key": _hmac_sql("s", "s.id"),
-    "patient_key": _hmac_sql("p", "p.id"),
     "age": "date_part('year', age((s.performed_at AT TIME ZONE {zone})::date, p.date_of_birth))::int",
     "days": "(s.performed_at AT TIME ZONE {zone})::date - (s.first_at AT TIME ZONE {zone})::date",
     "sex": "p.sex",
@@ -115,7 +124,7 @@ RAW = {
 # One cell per research.columns.SESSION_COLUMNS entry, in its order.
 CELLS = {
     "session_id": "r.session_key",
-    "patient_id": "r.patient_key",
+    "patient_id": "pk.patient_key",
     "age_years": f"CASE WHEN r.age > {OLDEST_EXPORTED_AGE} THEN '90+' ELSE r.age::text END",
     "sex": _text("r.sex"),
     "diagnosis": _text("r.diagnosis"),
@@ -198,8 +207,13 @@ def _slice_query(cursor, filters, patients):
     raw = ", ".join(f"{expression.format(zone=zone)} AS {name}" for name, expression in RAW.items())
     select, params = filters.sql(columns=raw.replace("%", "%%"), patients=patients)
     cells = ", ".join(CELLS[column.name] for column in SESSION_COLUMNS)
-    query = f"SELECT {cells} FROM ({select} OFFSET 0) AS r ORDER BY r.patient_id, r.performed_at, r.session_id"
-    return cursor.mogrify(query, params).decode()
+    # A patient's pseudonym once per patient rather than once per session.
+    slice_sql, slice_params = patient_range("id", patients)
+    query = f"""SELECT {cells} FROM ({select} OFFSET 0) AS r
+                JOIN (SELECT id, {_hmac_sql("p", "id")} AS patient_key FROM clinic_patient WHERE TRUE {slice_sql})
+                     AS pk ON pk.id = r.patient_id
+                ORDER BY r.patient_id, r.performed_at, r.session_id"""
+    return cursor.mogrify(query, [*params, *slice_params]).decode()
 
 
 def _copy(cursor, query):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clinic.models import Device, Patient, Product
 from research import views
+from research.copy_lines import CODES_BY_INDEX
 from research.export import ExportFilters, pseudonym, pseudonym_key, session_lines, session_rows
 from research.files import csv_lines
 from sessions.models import TreatmentSession
@@ -69,6 +70,12 @@ def awkward_world(clinician, seeded_presets):
     odd = SessionFactory()
     TreatmentSession.objects.filter(pk=odd.pk).update(
         treated_zones=["a, b", 'q"uote', "", "=x", "ünï\ncode", "[x]"], adverse_events=["back\\slash", "semi;colon"]
+    )
+    # Past the lists read by index, and exactly at their length.
+    longest = SessionFactory()
+    TreatmentSession.objects.filter(pk=longest.pk).update(
+        treated_zones=[f"zone-{number}" for number in range(CODES_BY_INDEX + 3)],
+        adverse_events=[f"+event-{number}" for number in range(CODES_BY_INDEX)],
     )
     marker = Product.objects.create(name="\\.", kind="drug", active_ingredient="x")
     BlendComponentFactory(session=SessionFactory(), lot=LotFactory(product=marker), concentration=None, volume_ml=None)
