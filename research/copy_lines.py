@@ -3,9 +3,8 @@
 
 research.export.session_rows stays the reference (and serves SQLite); these lines hold the same
 values (tests/research/test_copy_lines.py compares the two paths cell by cell):
-- pseudonyms: the same HMAC-SHA256, built from PostgreSQL's own sha256(). The key reaches the
-  database as data in a temporary table, never in a query's text, so it cannot turn up in the
-  server's logs or in pg_stat_activity;
+- pseudonyms: the same HMAC-SHA256, made here in Python from the ids at the front of each row as
+  the rows arrive; the key never reaches the database;
 - dates turned into local days in the current time zone; ages over 89 written as 90+; decimals
   without trailing zeros;
 - text neutralised against formula injection; an empty text cell is written unquoted, as Python's
@@ -13,33 +12,28 @@ values (tests/research/test_copy_lines.py compares the two paths cell by cell):
 
 Streamed: each COPY covers one slice of patients holding about `chunk_size` sessions (whole
 patients, so course numbers and first-session days stay exact), and the first line leaves after the
-first slice.
+first slice. Within a slice the rows are sorted before the costly cells are computed, so the
+database sends each row as soon as it is made and the pseudonyms are made here meanwhile.
 """
-
-import hashlib
-import io
 
 from django.db import connection
 from django.utils import timezone
 
 from research.columns import SESSION_COLUMNS
-from research.export import FORMULA_STARTS, OLDEST_EXPORTED_AGE, export_transaction, patient_range, pseudonym_key
+from research.export import (
+    FORMULA_STARTS,
+    OLDEST_EXPORTED_AGE,
+    ORDER_BY,
+    export_transaction,
+    pseudonym,
+    pseudonym_key,
+)
 from research.files import csv_lines
 from sessions.models import ImmediateAdverseEvent, ScalpZone
 
 CHUNK_SESSIONS = 20_000
 # Any list the forms can write (each code once) is read by index; longer ones element by element.
 CODES_BY_INDEX = max(len(ScalpZone), len(ImmediateAdverseEvent))
-KEY_TABLE_NAME = "research_export_key"
-KEY_TABLE = f"pg_temp.{KEY_TABLE_NAME}"
-
-
-def _hmac_sql(kind, id_column):
-    """The SQL twin of research.export.pseudonym: HMAC-SHA256 by its definition (RFC 2104)."""
-    inner = f"(SELECT inner_pad FROM {KEY_TABLE})"
-    outer = f"(SELECT outer_pad FROM {KEY_TABLE})"
-    message = f"('{kind}:' || {id_column})::bytea"  # digits only: nothing for bytea's escapes
-    return f"'{kind}_' || encode(substring(sha256({outer} || sha256({inner} || {message})) FROM 1 FOR 10), 'hex')"
 
 
 def _text(column):
@@ -79,18 +73,18 @@ BLEND_PHRASES = f"""(
         || CASE WHEN b.volume_ml IS NULL THEN '' ELSE ' (' || {_decimal("b.volume_ml")} || ' mL)' END,
         ' + ' ORDER BY b.id)
     FROM treatments_blendcomponent b JOIN clinic_product pd ON pd.id = b.product_id
-    WHERE b.session_id = s.id AND b.voided_at IS NULL
+    WHERE b.session_id = r.session_id AND b.voided_at IS NULL
 )"""  # noqa: E501
 
-# The raw values, read once per session below an OFFSET 0 fence (so PostgreSQL does not repeat
-# the subqueries for each use in the cells); {zone} is the current time zone, as a literal.
+# The values read per session and sorted in the file's order, before anything costly is computed.
+# {zone} is the current time zone, as a literal.
 RAW = {
     "session_id": "s.id",
     "patient_id": "s.patient_id",
     "performed_at": "s.performed_at",
-    "session_key": _hmac_sql("s", "s.id"),
-    "age": "date_part('year', age((s.performed_at AT TIME ZONE {zone})::date, p.date_of_birth))::int",
-    "days": "(s.performed_at AT TIME ZONE {zone})::date - (s.first_at AT TIME ZONE {zone})::date",
+    "born": "p.date_of_birth",
+    "day": "(s.performed_at AT TIME ZONE {zone})::date",
+    "first_day": "(s.first_at AT TIME ZONE {zone})::date",
     "sex": "p.sex",
     "diagnosis": "p.diagnosis",
     "norwood": "p.norwood_hamilton_stage",
@@ -108,23 +102,32 @@ RAW = {
     "depth": "s.needle_depth_mm",
     "frequency": "s.frequency_hz",
     "passes": "s.passes",
-    "zones": _codes("s.treated_zones"),
+    "treated_zones": "s.treated_zones",
     "area": "s.treated_area_cm2",
     "anaesthesia": "s.anaesthesia",
     "pain": "s.pain_score",
     "endpoint": "s.endpoint",
-    "adverse": _codes("s.adverse_events"),
+    "adverse_events": "s.adverse_events",
     "preset_slug": "pr.slug",
     "preset_version": "pr.version",
     "deviation_count": "s.deviation_count",
     "deviations": "s.deviation_summary",
+}
+
+# Computed once per row from the sorted values (above an OFFSET 0 fence, so that PostgreSQL does not
+# repeat them for each use in the cells).
+DERIVED = {
+    "age": "date_part('year', age(r.day, r.born))::int",
+    "days": "r.day - r.first_day",
+    "zones": _codes("r.treated_zones"),
+    "adverse": _codes("r.adverse_events"),
     "blend": BLEND_PHRASES,
 }
 
 # One cell per research.columns.SESSION_COLUMNS entry, in its order.
 CELLS = {
-    "session_id": "r.session_key",
-    "patient_id": "pk.patient_key",
+    "session_id": "r.session_id",  # the pseudonyms replace both ids as the rows arrive (_Sink)
+    "patient_id": "r.patient_id",
     "age_years": f"CASE WHEN r.age > {OLDEST_EXPORTED_AGE} THEN '90+' ELSE r.age::text END",
     "sex": _text("r.sex"),
     "diagnosis": _text("r.diagnosis"),
@@ -164,27 +167,14 @@ def session_lines(filters, chunk_size=CHUNK_SESSIONS):
     with export_transaction(), connection.cursor() as cursor:
         # Each slice is short: compiling its expressions (JIT) would cost more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        _load_key(cursor)
+        key = pseudonym_key()
         after = None
         while True:
             up_to = _slice_end(cursor, after, chunk_size)
-            yield from _copy(cursor, _slice_query(cursor, filters, (after, up_to)))
+            yield from _copy(cursor, _slice_query(cursor, filters, (after, up_to)), key)
             if up_to is None:
                 break
             after = up_to
-        cursor.execute(f"DROP TABLE {KEY_TABLE}")
-
-
-def _load_key(cursor):
-    """The key's HMAC pads, into a temporary table: as COPY data, out of every query's text."""
-    key = pseudonym_key()
-    if len(key) > hashlib.sha256().block_size:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(hashlib.sha256().block_size, b"\0")
-    inner, outer = (bytes(byte ^ pad for byte in key) for pad in (0x36, 0x5C))
-    cursor.execute(f"CREATE TEMPORARY TABLE {KEY_TABLE_NAME} (inner_pad bytea, outer_pad bytea) ON COMMIT DROP")
-    pads = f"\\\\x{inner.hex()}\t\\\\x{outer.hex()}\n"  # COPY's text format: a backslash is written twice
-    _copy_expert(cursor, f"COPY {KEY_TABLE} FROM STDIN", io.BytesIO(pads.encode()))
 
 
 def _slice_end(cursor, after, chunk_size):
@@ -206,30 +196,38 @@ def _slice_query(cursor, filters, patients):
     zone = cursor.mogrify("%s", [timezone.get_current_timezone_name()]).decode()
     raw = ", ".join(f"{expression.format(zone=zone)} AS {name}" for name, expression in RAW.items())
     select, params = filters.sql(columns=raw.replace("%", "%%"), patients=patients)
+    derived = ", ".join(f"{expression} AS {name}" for name, expression in DERIVED.items())
     cells = ", ".join(CELLS[column.name] for column in SESSION_COLUMNS)
-    # A patient's pseudonym once per patient rather than once per session.
-    slice_sql, slice_params = patient_range("id", patients)
-    query = f"""SELECT {cells} FROM ({select} OFFSET 0) AS r
-                JOIN (SELECT id, {_hmac_sql("p", "id")} AS patient_key FROM clinic_patient WHERE TRUE {slice_sql})
-                     AS pk ON pk.id = r.patient_id
-                ORDER BY r.patient_id, r.performed_at, r.session_id"""
-    return cursor.mogrify(query, [*params, *slice_params]).decode()
+    # The same order on the outside: PostgreSQL sees the rows come sorted and sorts nothing there.
+    order = "ORDER BY r.patient_id, r.performed_at, r.session_id"
+    query = f"""SELECT {cells} FROM (
+                    SELECT r.*, {derived} FROM ({select} {ORDER_BY} OFFSET 0) AS r {order} OFFSET 0
+                ) AS r {order}"""
+    return cursor.mogrify(query, params).decode()
 
 
-def _copy(cursor, query):
-    sink = _Sink()
+def _copy(cursor, query, key):
+    sink = _Sink(key)
     _copy_expert(cursor, f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", sink)
-    # One write per row, each ending in LF: make it the CRLF Python's csv module ends lines with.
-    for row in sink.rows:
-        yield row[:-1].decode() + "\r\n"
+    yield from sink.lines
 
 
 class _Sink:
-    def __init__(self):
-        self.rows = []
+    """Takes COPY's rows as they come, one write each: session id and patient id in front, LF at the
+    end. Puts the pseudonyms in place of the ids (while the database makes the next rows) and ends
+    each line in the CRLF Python's csv module writes."""
 
-    def write(self, data):
-        self.rows.append(data)
+    def __init__(self, key):
+        self.key = key
+        self.lines = []
+        self.patient = (None, None)  # a patient's sessions come together: one pseudonym each
+
+    def write(self, row):
+        session_id, patient_id, cells = row.split(b",", 2)
+        if patient_id != self.patient[0]:
+            self.patient = (patient_id, pseudonym("p", int(patient_id), self.key))
+        session = pseudonym("s", int(session_id), self.key)
+        self.lines.append(f"{session},{self.patient[1]},{cells[:-1].decode()}\r\n")
 
 
 def _copy_expert(cursor, sql, file):

@@ -84,7 +84,7 @@ class ExportFilters:
     def sql(self, research_consent=True, columns=SELECTED, patients=None):
         """(sql, params) of the matching sessions; `patients` = (after, up to) narrows them to a slice of
         patient ids, both bounds optional."""
-        patients_sql, patients_params = patient_range("s.patient_id", patients)
+        patients_sql, patients_params = _patient_slice(*(patients or (None, None)))
         where, params = [], [*patients_params, research_consent]
         if not self.include_demo:
             where.append("p.is_demo = %s")
@@ -110,15 +110,13 @@ class ExportFilters:
         return sql, params
 
 
-def patient_range(column, patients=None):
-    """(" AND …", params) narrowing `column` to the patient ids of a slice (after, up to], both optional."""
-    after, up_to = patients or (None, None)
+def _patient_slice(after, up_to):
     clauses, params = [], []
     if after is not None:
-        clauses.append(f" AND {column} > %s")
+        clauses.append(" AND s.patient_id > %s")
         params.append(after)
     if up_to is not None:
-        clauses.append(f" AND {column} <= %s")
+        clauses.append(" AND s.patient_id <= %s")
         params.append(up_to)
     return "".join(clauses), params
 
