@@ -29,7 +29,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 
 SESSIONS_PER_PATIENT = 5
-# The columns COPY writes: what SQL alone can give for the same rows (no keyed hash, no deviation check).
+# The columns COPY writes: the same rows, plain (no keyed hash, no neutralising, raw dates and JSON).
 COPY_COLUMNS = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
     p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
@@ -167,7 +167,7 @@ def main():
     _create_database_if_missing()
     total = fill(args.sessions)
     with connection.cursor() as cursor:
-        # As autovacuum would leave it: a fresh fill's first reads would otherwise also write hint bits.
+        # As autovacuum would have left it: a fresh fill's first reads would otherwise also write hint bits.
         cursor.execute("VACUUM (ANALYZE)")
     print(f"Export benchmark on PostgreSQL, {total:,} sessions in the database (demo records included)")
     # Alternated runs, each side's median: one run swings by ±10 % on a shared 2-core machine.

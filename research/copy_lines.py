@@ -37,9 +37,9 @@ CODES_BY_INDEX = max(len(ScalpZone), len(ImmediateAdverseEvent))
 
 
 def _text(column):
-    """A text cell: neutralised like research.export._text; empty → NULL, which COPY leaves unquoted.
-    (FORMULA_STARTS' NUL cannot occur: PostgreSQL text holds none.)"""
-    starts = ", ".join(str(ord(start)) for start in FORMULA_STARTS if start != "\x00")
+    """A text cell: neutralised like research.export._text (PostgreSQL text holds no NUL to drop);
+    empty → NULL, which COPY leaves unquoted."""
+    starts = ", ".join(str(ord(start)) for start in FORMULA_STARTS)
     return f"NULLIF(CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"
 
 

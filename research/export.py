@@ -31,8 +31,9 @@ from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
 OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
-# A text cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+# A text cell starting with one of these is read as a formula by spreadsheet programs (NULs are
+# dropped from text cells first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 SELECTED = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
