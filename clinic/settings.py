@@ -222,6 +222,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redacted"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes reports every reset at INFO; lockouts (WARNING) still show, and all are audited.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers for its loggers (the console one under DEBUG, mail to admins) would
+        # write tracebacks unredacted: ours replace them.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes reports every reset at INFO; lockouts (WARNING) still show, and all are audited.
+        "axes": {"level": "WARNING"},
+    },
 }

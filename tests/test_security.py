@@ -1,5 +1,6 @@
 """Headers, production settings, error pages and logs: nothing weakens the clinic's defences or leaks data."""
 
+import io
 import logging
 import os
 import re
@@ -11,6 +12,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError
 from django.test import Client
+from django.utils.log import configure_logging
 from django.urls import reverse
 
 from clinic.logs import RedactingFormatter
@@ -78,6 +80,40 @@ def test_a_server_error_page_shows_no_patient_data(clinician):
     body = response.content.decode()
     assert "Something went wrong" in body
     assert "Quartermaine" not in body and "P-77777" not in body and "Zenobia" not in body
+
+
+def handlers_reaching(logger):
+    while logger:
+        yield from logger.handlers
+        if not logger.propagate:
+            return
+        logger = logger.parent
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "make run (DEBUG)"])
+def test_a_server_error_writes_no_patient_data_to_the_log(clinician, settings, debug):
+    patient = PatientFactory(first_name="Zenobia", last_name="Quartermaine", record_number="P-77777")
+    leak = IntegrityError(f"duplicate key (record_number)=({patient.record_number}) for {patient.last_name}")
+    client = Client(raise_request_exception=False)
+    client.force_login(clinician)
+    written = io.StringIO()
+    try:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # as at start-up: Django's, then ours
+        for handler in handlers_reaching(logging.getLogger("django.request")):
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(written)
+        settings.DEBUG = debug
+        with mock.patch("clinic.views.PatientForm", side_effect=leak):
+            client.get(reverse("patient-edit", args=[patient.pk]))
+    finally:
+        settings.DEBUG = False
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+    log = written.getvalue()
+    assert log.count("Internal Server Error: /patients/") == 1
+    assert "django.db.utils.IntegrityError" in log
+    assert "Quartermaine" not in log and "P-77777" not in log and "Zenobia" not in log
 
 
 def test_logged_tracebacks_keep_where_but_not_the_message_that_may_quote_patient_data():
