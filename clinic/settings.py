@@ -16,26 +16,30 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env(name, default=""):
+    """A variable's value; set but empty (`NAME=` as in .env.example) counts as not set."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name, default=False):
-    raw = os.environ.get(name)
-    if raw is None:
+    value = env(name).lower()
+    if not value:
         return default
-    value = raw.strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE - {''})}, not {raw!r}.")
+    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, not {os.environ[name]!r}.")
 
 
 def env_list(name, default=()):
-    raw = os.environ.get(name)
-    if raw is None:
+    value = env(name)
+    if not value:
         return list(default)
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -107,9 +111,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'clinic.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clinic.sqlite3'}"),
+        conn_max_age=int(env("DJANGO_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -131,12 +135,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 # Bootstrap comes from the npm registry (package.json), never from a CDN: clinics are often offline.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -145,7 +149,7 @@ STATICFILES_DIRS = [
 
 # Clinical photos live here. There is deliberately no MEDIA_URL route: photos are served only
 # by a view that checks access (sessions.views.photo_file).
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -153,12 +157,12 @@ STORAGES = {
 # Requests larger than this are refused before they reach a view (bytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 25 * 1024 * 1024))
+MAX_PHOTO_BYTES = int(env("MAX_PHOTO_BYTES", 25 * 1024 * 1024))
 MAX_PHOTO_PIXELS = 40_000_000
 
 # The key of the research export's pseudonyms. Keep it secret and unchanged: the same key gives
 # the same pseudonyms in every export. Empty: derived from SECRET_KEY.
-RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")
+RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")  # used as it is, spaces too
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -221,7 +225,7 @@ LOGGING = {
         "redacted": {"()": "clinic.logs.RedactingFormatter", "format": "%(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redacted"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own handlers for its loggers (the console one under DEBUG, mail to admins) would
         # write tracebacks unredacted: ours replace them.

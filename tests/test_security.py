@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError
 from django.test import Client
-from django.utils.log import configure_logging
 from django.urls import reverse
+from django.utils.log import configure_logging
 
 from clinic.logs import RedactingFormatter
 from tests.factories import PatientFactory

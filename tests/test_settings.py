@@ -50,3 +50,35 @@ def test_sqlite_under_var_is_the_default_and_database_url_switches_to_postgresql
 
     assert default.stdout.split()[1] == "django.db.backends.sqlite3"
     assert postgres.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def load(names, **env):
+    code = f"import clinic.settings as s; print(repr([getattr(s, name) for name in {names!r}]))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_variable_set_but_empty_counts_as_not_set_so_https_stays_on():
+    shown = load(["HTTPS", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE"], DJANGO_SECRET_KEY="x", DJANGO_HTTPS="")
+
+    assert shown == "[True, 31536000, True]"
+
+
+def test_https_is_off_only_when_switched_off():
+    assert load(["HTTPS", "SECURE_HSTS_SECONDS"], DJANGO_SECRET_KEY="x", DJANGO_HTTPS="0") == "[False, 0]"
+
+
+def test_the_example_environment_file_runs_as_written():
+    example = (ROOT / ".env.example").read_text().splitlines()
+    env = dict(line.split("=", 1) for line in example if line and not line.startswith("#"))
+    env["DJANGO_SECRET_KEY"] = "from-the-operator"
+
+    shown = load(["HTTPS", "ALLOWED_HOSTS", "TIME_ZONE", "MAX_PHOTO_BYTES"], **env)
+    engine = load_settings(**env).stdout.split()[1]
+
+    assert shown == "[True, ['localhost', '127.0.0.1', '[::1]'], 'UTC', 26214400]"
+    assert engine == "django.db.backends.sqlite3"
