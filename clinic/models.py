@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
+from clinic.formatting import needle_geometry
 
 record_number_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$",
@@ -271,14 +272,7 @@ class NeedleCartridge(models.Model):
 
     @property
     def geometry(self):
-        parts = []
-        if self.needle_count:
-            parts.append(f"{self.needle_count} × ")
-        if self.needle_diameter_mm is not None:
-            parts.append(f"⌀{self.needle_diameter_mm.normalize():f} mm")
-        if self.needle_length_mm is not None:
-            parts.append(f", {self.needle_length_mm.normalize():f} mm long")
-        return "".join(parts)
+        return needle_geometry(self.needle_count, self.needle_diameter_mm, self.needle_length_mm)
 
 
 class ProductKind(models.TextChoices):

@@ -6,6 +6,8 @@ an unknown is a gap in the record, not a departure from the protocol.
 
 from dataclasses import dataclass
 
+from clinic.formatting import value_range, with_unit
+
 # Courses are booked by the week or the month: a session a few days early or late is on schedule.
 INTERVAL_TOLERANCE_DAYS = 3
 
@@ -48,7 +50,7 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
         ):
             expected, actual = getattr(preset, field), getattr(cartridge, field)
             if expected is not None and actual is not None and expected != actual:
-                found.append(Deviation(field, label, _shown(expected, unit), _shown(actual, unit)))
+                found.append(Deviation(field, label, with_unit(expected, unit), with_unit(actual, unit)))
     if days_since_previous is not None and (preset.interval_min_days or preset.interval_max_days):
         low = (preset.interval_min_days or 0) - INTERVAL_TOLERANCE_DAYS
         high = preset.interval_max_days + INTERVAL_TOLERANCE_DAYS if preset.interval_max_days else None
@@ -57,7 +59,7 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
                 Deviation(
                     "interval_days",
                     "Interval since the previous session",
-                    _range(preset.interval_min_days, preset.interval_max_days, "days"),
+                    value_range(preset.interval_min_days, preset.interval_max_days, "days"),
                     f"{days_since_previous} days",
                 )
             )
@@ -83,7 +85,7 @@ def _outside(field, label, actual, low, high, unit):
     if actual is None or (low is None and high is None):
         return []
     if (low is not None and actual < low) or (high is not None and actual > high):
-        return [Deviation(field, label, _range(low, high, unit), _shown(actual, unit))]
+        return [Deviation(field, label, value_range(low, high, unit), with_unit(actual, unit))]
     return []
 
 
@@ -91,10 +93,10 @@ def _blend_deviations(components, preset_components):
     found = []
     expected_by_ingredient = {}
     for row in preset_components:
-        expected_by_ingredient.setdefault(_ingredient(row.active_ingredient or row.drug), []).append(row)
+        expected_by_ingredient.setdefault(ingredient_key(row.active_ingredient or row.drug), []).append(row)
     used = {}
     for component in components:
-        used.setdefault(_ingredient(component.product.active_ingredient or component.product.name), []).append(
+        used.setdefault(ingredient_key(component.product.active_ingredient or component.product.name), []).append(
             component
         )
     for ingredient, rows in expected_by_ingredient.items():
@@ -105,29 +107,14 @@ def _blend_deviations(components, preset_components):
         for component in used[ingredient]:
             given = (component.concentration, component.concentration_unit)
             if strengths and component.concentration is not None and given not in strengths:
-                expected = " or ".join(sorted(_shown(c, u) for c, u in strengths))
-                found.append(Deviation("blend", f"{rows[0].drug} concentration", expected, _shown(*given)))
+                expected = " or ".join(sorted(with_unit(c, u) for c, u in strengths))
+                found.append(Deviation("blend", f"{rows[0].drug} concentration", expected, with_unit(*given)))
     for ingredient, extra in used.items():
         if expected_by_ingredient and ingredient not in expected_by_ingredient:
             found.append(Deviation("blend", "Blend", "not in the preset", f"{extra[0].product.name} added"))
     return found
 
 
-def _ingredient(name):
+def ingredient_key(name):
+    """Active ingredients compared as words, whatever their case and spacing."""
     return " ".join((name or "").lower().split())
-
-
-def _range(low, high, unit):
-    if low is not None and high is not None:
-        return _shown(low, unit) if low == high else f"{_plain(low)}–{_shown(high, unit)}"
-    if low is not None:
-        return f"at least {_shown(low, unit)}"
-    return f"at most {_shown(high, unit)}"
-
-
-def _shown(value, unit):
-    return f"{_plain(value)} {unit}".strip()
-
-
-def _plain(value):
-    return f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
+from clinic.formatting import needle_geometry, value_range, with_unit
 from clinic.models import ConcentrationUnit, Diagnosis
 from sessions.models import Technique
 
@@ -149,6 +150,23 @@ class ProtocolPreset(models.Model):
     def get_absolute_url(self):
         return reverse("preset-detail", args=[self.slug, self.version])
 
+    # Ranges as the library's table shows them (its row headings give the units); one end may be missing.
+    @property
+    def depth_range(self):
+        return value_range(self.depth_min_mm, self.depth_max_mm)
+
+    @property
+    def frequency_range(self):
+        return value_range(self.frequency_min_hz, self.frequency_max_hz)
+
+    @property
+    def interval_range(self):
+        return value_range(self.interval_min_days, self.interval_max_days)
+
+    @property
+    def needle_geometry(self):
+        return needle_geometry(self.needle_count, self.needle_diameter_mm, self.needle_length_mm)
+
     @property
     def is_published(self):
         return self.status == PresetStatus.PUBLISHED
@@ -196,7 +214,7 @@ class PresetBlendComponent(models.Model):
         ]
 
     def __str__(self):
-        strength = f" {self.concentration.normalize():f} {self.concentration_unit}" if self.concentration else ""
+        strength = f" {with_unit(self.concentration, self.concentration_unit)}" if self.concentration else ""
         return f"{self.drug}{strength}"
 
     def save(self, *args, **kwargs):

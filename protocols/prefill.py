@@ -1,6 +1,8 @@
 """What "start from this preset" fills in on the log-session form."""
 
+from clinic.formatting import value_range
 from clinic.models import NeedleCartridge, Product
+from protocols.deviations import ingredient_key
 
 
 def session_initial(preset):
@@ -35,7 +37,7 @@ def blend_initial(preset):
     strength is chosen if it is one of them, else the first."""
     by_ingredient = {}
     for component in preset.blend_components.all():
-        key = " ".join((component.active_ingredient or component.drug).lower().split())
+        key = ingredient_key(component.active_ingredient or component.drug)
         by_ingredient.setdefault(key, []).append(component)
     rows = []
     for alternatives in by_ingredient.values():
@@ -73,28 +75,19 @@ def _stocked_product(component):
 
 
 def hints(preset):
-    """Short phrases of what the preset says, shown beside the form."""
-    parts = []
-    if preset.depth_min_mm is not None:
-        low, high = preset.depth_min_mm, preset.depth_max_mm
-        parts.append(f"depth {_plain(low)} mm" if low == high else f"depth {_plain(low)}–{_plain(high)} mm")
-    if preset.frequency_min_hz is not None:
-        low, high = preset.frequency_min_hz, preset.frequency_max_hz
-        parts.append(f"{low} Hz" if low == high else f"{low}–{high} Hz")
-    if preset.needle_count:
-        parts.append(f"{preset.needle_count} needles")
-    if preset.needle_diameter_mm is not None:
-        parts.append(f"⌀{_plain(preset.needle_diameter_mm)} mm")
-    if preset.needle_length_mm is not None:
-        parts.append(f"{_plain(preset.needle_length_mm)} mm long")
-    if preset.session_count:
-        parts.append(f"{preset.session_count} sessions")
-    if preset.interval_min_days:
-        low, high = preset.interval_min_days, preset.interval_max_days
-        parts.append(f"every {low} days" if low == high else f"every {low}–{high} days")
-    parts += [str(component) for component in preset.blend_components.all()]
-    return parts
-
-
-def _plain(value):
-    return f"{value.normalize():f}"
+    """Short phrases of what the preset says, shown beside the form; a range may give one end only."""
+    depth = value_range(preset.depth_min_mm, preset.depth_max_mm, "mm")
+    interval = value_range(preset.interval_min_days, preset.interval_max_days, "days")
+    if interval:
+        # "every 30 days" reads well; with one end only, "interval at least 14 days" does
+        both_ends = None not in (preset.interval_min_days, preset.interval_max_days)
+        interval = f"every {interval}" if both_ends else f"interval {interval}"
+    parts = [
+        f"depth {depth}" if depth else "",
+        value_range(preset.frequency_min_hz, preset.frequency_max_hz, "Hz"),
+        preset.needle_geometry,
+        f"{preset.session_count} sessions" if preset.session_count else "",
+        interval,
+        *(str(component) for component in preset.blend_components.all()),
+    ]
+    return [part for part in parts if part]

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 
+from clinic.formatting import plain
+
 WIDTH, HEIGHT, MARGIN = 640, 170, 36
 
 # (field, label, unit) of each charted measure, in the order shown.
@@ -65,15 +67,15 @@ def _svg(label, unit, points, markers):
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="4" class="outcome-point"><title>{}: {}</title></circle>',
-        ((x(day), y(value), f"{day:%Y-%m-%d}", f"{_plain(value)} {unit}".strip()) for day, value in points),
+        ((x(day), y(value), f"{day:%Y-%m-%d}", f"{plain(value)} {unit}".strip()) for day, value in points),
     )
     axis = format_html(
         '<text x="4" y="{}" class="axis">{}</text><text x="4" y="{}" class="axis">{}</text>'
         '<text x="{}" y="{}" class="axis">{}</text><text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
         HEIGHT / 2 if flat else MARGIN,
-        _plain(high),
+        plain(high),
         HEIGHT - MARGIN,
-        "" if flat else _plain(low),
+        "" if flat else plain(low),
         MARGIN,
         HEIGHT - 8,
         f"{first:%Y-%m-%d}",
@@ -92,9 +94,3 @@ def _svg(label, unit, points, markers):
         path,
         dots,
     )
-
-
-def _plain(value):
-    if hasattr(value, "normalize"):
-        return f"{value.normalize():f}"
-    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
+from clinic.formatting import with_unit
 from clinic.models import (
     ConcentrationUnit,
     Device,
@@ -248,7 +249,7 @@ class TreatmentSession(Voidable):
         """The parameters a clinician scans first, as short phrases; unknown ones are left out."""
         depth = self.needle_depth_mm
         phrases = [
-            f"depth {depth.normalize():f} mm" if depth is not None else None,
+            f"depth {with_unit(depth, 'mm')}" if depth is not None else None,
             f"{self.frequency_hz} Hz" if self.frequency_hz is not None else None,
             f"{self.passes} pass{'es' if self.passes != 1 else ''}" if self.passes is not None else None,
             ", ".join(self.zone_labels()) or None,
@@ -315,7 +316,7 @@ class BlendComponent(Voidable):
     def strength(self):
         if self.concentration is None:
             return ""
-        return f"{self.concentration.normalize():f} {self.concentration_unit}"
+        return with_unit(self.concentration, self.concentration_unit)
 
 
 class PhotoPhase(models.TextChoices):

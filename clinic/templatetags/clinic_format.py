@@ -1,16 +1,11 @@
-from decimal import Decimal
-
 from django import template
+
+from clinic.formatting import plain
 
 register = template.Library()
 
 
-@register.filter
-def plain(value):
-    """A measured value as a clinician writes it: 1.20 -> 1.2, 2.00 -> 2; empty stays empty."""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return "" if value is None else value
+register.filter("plain", plain)
 
 
 @register.filter

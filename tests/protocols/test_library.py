@@ -419,7 +419,7 @@ def test_the_detail_page_shows_each_reported_parameter(clinician_client):
     assert shown["Indications"] == "Alopecia areata"
     assert shown["Evidence"] == "Case report"
     assert shown["Device"] == "Cheyenne tattoo machine, 27-needle magnum cartridge"
-    assert shown["Needles"] == "27"
+    assert shown["Needles"] == "27 needles"
     assert shown["Depth (mm)"] == "1"
     assert shown["Frequency (Hz)"] == "70"
     assert shown["Sessions"] == "4"
@@ -437,7 +437,7 @@ def test_what_the_source_does_not_report_is_shown_as_a_dash(reader):
         assert shown[label] == "—", label
     # ... and what it does report is there, plainly written.
     assert shown["Depth (mm)"] == "0.3"
-    assert shown["Needles"] == "27, ⌀0.3 mm, 5.5 mm long"
+    assert shown["Needles"] == "27 needles, ⌀0.3 mm, 5.5 mm long"
     assert shown["Needling density (/cm²)"] == "570"
     assert shown["Device"] == "Cheyenne tattoo machine"
 
@@ -448,6 +448,15 @@ def test_a_range_is_shown_as_a_range(clinician_client):
 
     response = clinician_client.get(seeded("cortez-de-almeida-2023-mmp-review").get_absolute_url())
     assert parameters(response)["Depth (mm)"] == "1–1.5"
+
+
+def test_a_range_with_one_end_only_says_which(clinician_client):
+    preset = make_preset("One end", depth_max_mm=Decimal("1.5"), frequency_min_hz=50, interval_max_days=28)
+
+    shown = parameters(clinician_client.get(preset.get_absolute_url()))
+
+    assert (shown["Depth (mm)"], shown["Frequency (Hz)"]) == ("at most 1.5", "at least 50")
+    assert shown["Interval (days)"] == "at most 28"
 
 
 def test_a_preset_without_doi_shows_its_pmid_and_no_doi_link(clinician_client):

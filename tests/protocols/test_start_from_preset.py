@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from protocols import services
-from protocols.models import ProtocolPreset
+from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import TreatmentSession
 from tests.factories import CartridgeFactory, LotFactory, PatientFactory, ProductFactory
 from tests.sessions.test_log_session import form_data, with_blend
@@ -48,7 +48,35 @@ def test_the_log_page_offers_the_published_presets(clinician_client, patient, ba
     body = log_page(clinician_client, patient).content.decode()
 
     assert f'<option value="{barletta.pk}">{barletta}</option>' in body
-    assert body.count("<option value=", body.index('id="preset-choice"')) >= 23
+    choice = body[body.index('id="preset-choice"') :].split("</select>")[0]
+    published = ProtocolPreset.objects.filter(status=PresetStatus.PUBLISHED).count()
+    assert choice.count('<option value="') - choice.count('<option value="">') == published == 23
+
+
+def test_a_preset_giving_one_end_of_a_range_only_starts_a_session_too(clinician_client, patient):
+    preset = ProtocolPreset.objects.create(
+        name="Only a floor",
+        slug="only-a-floor",
+        status=PresetStatus.PUBLISHED,
+        technique="microneedling",
+        evidence_type="case_report",
+        authors="Test A.",
+        depth_min_mm=Decimal("0.5"),
+        frequency_max_hz=100,
+        interval_min_days=14,
+        needle_count=3,
+        needle_length_mm=Decimal("1.5"),
+    )
+
+    response = log_page(clinician_client, patient, preset=preset.pk)
+
+    assert response.status_code == 200
+    assert response.context["form"]["needle_depth_mm"].value() == Decimal("0.5")
+    assert response.context["form"]["frequency_hz"].value() == 100
+    hints = response.content.decode().split('id="preset-hints"')[1].split("</div>")[0]
+    for phrase in ("depth at least 0.5 mm", "at most 100 Hz", "3 needles, 1.5 mm long", "interval at least 14 days"):
+        assert phrase in hints
+    assert "None" not in hints
 
 
 def test_choosing_a_preset_fills_in_technique_depth_frequency_cartridge_and_blend(
