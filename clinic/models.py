@@ -96,9 +96,11 @@ class PatientQuerySet(models.QuerySet):
         return self
 
     def with_session_summary(self):
+        """How many current sessions each patient has, and when the last was (voided ones do not count)."""
+        current = Q(treatment_sessions__voided_at__isnull=True)
         return self.annotate(
-            session_count=Count("treatment_sessions", distinct=True),
-            last_session_at=Max("treatment_sessions__performed_at"),
+            session_count=Count("treatment_sessions", filter=current, distinct=True),
+            last_session_at=Max("treatment_sessions__performed_at", filter=current),
         )
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,8 +29,9 @@ PATIENT_SORTS = {
     "-name": ("-last_name", "-first_name", "-pk"),
     "record": ("record_number",),
     "-record": ("-record_number",),
-    "last_session": ("last_session_at", "pk"),
-    "-last_session": ("-last_session_at", "-pk"),
+    # Never treated counts as longest ago, on every database.
+    "last_session": (F("last_session_at").asc(nulls_first=True), "pk"),
+    "-last_session": (F("last_session_at").desc(nulls_last=True), "-pk"),
 }
 
 

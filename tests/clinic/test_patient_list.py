@@ -1,5 +1,10 @@
-from django.urls import reverse
+from datetime import timedelta
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.services import void_record
 from tests.factories import PatientFactory, SessionFactory
 from tests.queries import count_queries
 
@@ -15,6 +20,32 @@ def test_it_lists_patients_with_their_session_count(clinician_client):
     assert "P-1815" in body
     assert "Lovelace, Ada" in body
     assert '<td class="text-end">2</td>' in body
+
+
+def test_voided_sessions_neither_count_nor_make_the_last_session(clinician_client):
+    patient = PatientFactory(record_number="P-1815")
+    kept = SessionFactory(patient=patient, performed_at=timezone.now() - timedelta(days=30))
+    voided = SessionFactory(patient=patient, performed_at=timezone.now() - timedelta(days=1))
+    void_record(record=voided, reason="Logged against the wrong patient", by=kept.clinician)
+
+    (listed,) = clinician_client.get(URL).context["page"].object_list
+
+    assert (listed.session_count, listed.last_session_at) == (1, kept.performed_at)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("-last_session", ["recent", "older", "never"]), ("last_session", ["never", "older", "recent"])],
+)
+def test_sorting_by_last_session_puts_the_never_treated_as_longest_ago(clinician_client, sort, expected):
+    for name, days_ago in (("older", 60), ("recent", 2), ("never", None)):
+        patient = PatientFactory(last_name=name)
+        if days_ago is not None:
+            SessionFactory(patient=patient, performed_at=timezone.now() - timedelta(days=days_ago))
+
+    listed = clinician_client.get(URL, {"sort": sort}).context["page"].object_list
+
+    assert [patient.last_name for patient in listed] == expected
 
 
 def test_it_finds_a_patient_by_record_number_or_name(clinician_client):
