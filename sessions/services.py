@@ -94,6 +94,8 @@ def save_session(
             if not is_new:
                 claim_version(session, session.version if seen_version is None else seen_version)
             session._change_reason = amendment_reason.strip()
+            if not session.preset_id:  # taken off its preset: it departs from nothing any more
+                session.deviation_count, session.deviation_summary = None, ""
             session.save()
             if is_new:
                 record_event(AuditAction.CREATE, session)
@@ -126,7 +128,7 @@ def save_session(
                 stored_files.append(photo.thumbnail)
                 photo.save()
                 record_event(AuditAction.CREATE, photo, detail={"session": session.pk})
-            for slug in {stored.preset.slug if stored and stored.preset_id else None, _course_slug(session)}:
+            for slug in {_course_slug(stored) if stored else None, _course_slug(session)}:
                 refresh_course_deviations(session.patient, slug)
     except BaseException:
         for field in stored_files:

@@ -93,6 +93,22 @@ def test_voiding_a_session_and_removing_a_blend_row_refresh_the_course(clinician
     assert_stored_matches_live(patient)
 
 
+def test_a_session_taken_off_its_preset_keeps_no_departures(clinician):
+    session = log(
+        PatientFactory(), clinician, ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa"), 1, depth="2.9"
+    )
+    session.refresh_from_db()
+    assert session.deviation_count == 2  # too deep, and the preset's blend not used
+
+    session.preset = None
+    save_session(
+        session=session, components=[], uploaded_by=clinician, warnings_confirmed=True, amendment_reason="No preset"
+    )
+
+    session.refresh_from_db()
+    assert (session.deviation_count, session.deviation_summary) == (None, "")
+
+
 def test_a_session_without_a_preset_stores_nothing(clinician):
     patient = PatientFactory()
 
