@@ -29,6 +29,13 @@ def test_on_an_empty_database_it_creates_an_admin_and_prints_the_password_once()
     assert Patient.objects.count() == 30
 
 
+def test_a_database_with_users_gets_no_new_administrator(clinician):
+    output = run()
+
+    assert "password" not in output
+    assert not User.objects.filter(username="admin").exists()
+
+
 def test_a_database_with_patients_gets_no_demo_data():
     from tests.factories import PatientFactory
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         User = get_user_model()
-        if not User.objects.filter(is_superuser=True).exists():
+        if not User.objects.exists():
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser("admin", email="", password=password)
             self.stdout.write(
