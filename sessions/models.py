@@ -147,7 +147,7 @@ class TreatmentSessionQuerySet(VoidableQuerySet):
         ).prefetch_related(
             Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product", "lot")),
             Prefetch("photos", queryset=SessionPhoto.objects.current().order_by("-phase", "view", "taken_at")),
-            Prefetch("delayed_events", queryset=DelayedAdverseEvent.objects.current()),
+            Prefetch("delayed_events", queryset=DelayedAdverseEvent.objects.current().select_related("recorded_by")),
         )
 
 

@@ -122,7 +122,7 @@ def session_detail(request, pk):
         "course_number": number,
         "amendments": amendments(session),
         "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
-        "voided_photos": SessionPhoto.objects.voided().filter(session=session),
+        "voided_photos": SessionPhoto.objects.voided().filter(session=session).select_related("voided_by"),
         "delayed_events": session.delayed_events.all(),  # current ones, prefetched by with_details()
     }
     return render(request, "sessions/session_detail.html", context)
