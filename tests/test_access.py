@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import BlendComponentFactory
+from tests.hostile.support import patient_data, stored_state
 from tests.images import jpeg_bytes, upload
 
 
@@ -65,11 +66,15 @@ def test_staff_without_the_clinician_role_get_403_and_see_no_patient_data(stored
 
 def test_posts_from_staff_without_the_role_change_nothing(stored_session, refused_client):
     patient = stored_session.patient
-    response = refused_client.post(reverse("patient-edit", args=[patient.pk]), {"first_name": "Changed"})
+    before = stored_state()
+
+    # A post a clinician's edit would save: only the role stands in the way.
+    response = refused_client.post(
+        reverse("patient-edit", args=[patient.pk]), patient_data(patient, first_name="Changed")
+    )
 
     assert response.status_code == 403
-    patient.refresh_from_db()
-    assert patient.first_name != "Changed"
+    assert stored_state() == before
 
 
 def test_unknown_records_are_404_for_clinicians(clinician_client):

@@ -96,7 +96,7 @@ def test_a_voided_photo_leaves_the_session_page_but_is_listed_as_voided(clinicia
     assert reverse("photo-thumbnail", args=[photo.pk]) not in timeline
 
 
-def test_clinical_records_cannot_be_deleted_even_by_the_database_user_through_the_orm(session):
+def test_a_patient_with_sessions_cannot_be_deleted_through_the_orm(session):
     from django.db.models import ProtectedError
 
     with pytest.raises(ProtectedError):
