@@ -42,6 +42,7 @@ test: $(VENV)/.dev node_modules/.installed
 lint: $(VENV)/.dev
 	mkdir -p var
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python -W error manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 

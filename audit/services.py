@@ -7,18 +7,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from audit.context import current_actor
 from audit.models import AuditEvent
 
-# How records are named in the trail: stable words, not Python class names.
-OBJECT_TYPES = {
-    "clinic.patient": "patient",
-    "treatments.treatmentsession": "session",
-    "treatments.blendcomponent": "blend_component",
-    "treatments.sessionphoto": "photo",
-    "treatments.assessment": "assessment",
-    "treatments.delayedadverseevent": "delayed_adverse_event",
-    "protocols.protocolpreset": "preset",
-    "protocols.presetblendcomponent": "preset_blend_component",
-}
-
 
 def record_event(action, obj=None, *, changes=None, reason="", detail=None, user=None, username="", ip_address=None):
     """Append one event. Who and where default to the current request's actor."""
@@ -29,12 +17,17 @@ def record_event(action, obj=None, *, changes=None, reason="", detail=None, user
         username=username or (user.get_username() if user else ""),
         ip_address=ip_address or actor.ip_address,
         action=action,
-        object_type=OBJECT_TYPES.get(obj._meta.label_lower, obj._meta.model_name) if obj is not None else "",
+        object_type=audit_name(obj) if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         changes=changes or {},
         reason=reason,
         detail=detail or {},
     )
+
+
+def audit_name(obj):
+    """How the trail names a record: the stable word its model declares (`audit_name`), else its model name."""
+    return getattr(obj, "audit_name", obj._meta.model_name)
 
 
 def snapshot(instance):

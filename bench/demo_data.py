@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalp_bench")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def recreate_database(url):
@@ -48,7 +48,7 @@ def main():
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from clinic.demo import create_demo_data
+    from sessions.demo import create_demo_data
 
     patients = args.sessions // args.sessions_per_patient
     started = time.perf_counter()

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalp_bench")
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 SESSIONS_PER_PATIENT = 5
 # The columns COPY writes: the same rows, plain (no keyed hash, no neutralising, raw dates and JSON).
@@ -72,7 +72,7 @@ def fill(target_sessions):
     call_command("migrate", verbosity=0)
     have = TreatmentSession.objects.count()
     if have < target_sessions:
-        from clinic.demo import create_demo_data
+        from sessions.demo import create_demo_data
 
         patients = -(-(target_sessions - have) // SESSIONS_PER_PATIENT)
         started = time.perf_counter()
@@ -90,7 +90,8 @@ def rss_mb(field="VmRSS"):
 
 
 def measure_ours():
-    from research.export import ExportFilters, session_lines
+    from research.export import session_lines
+    from research.query import ExportFilters
 
     baseline = rss_mb()
     sink = Sink()
@@ -116,7 +117,7 @@ def measure_ours():
 def measure_copy(jit=True):
     from django.db import connection
 
-    from research.export import ORDER_BY, ExportFilters
+    from research.query import ORDER_BY, ExportFilters
 
     filters = ExportFilters(include_demo=True)
     select, params = filters.sql(columns=COPY_COLUMNS)
@@ -129,7 +130,7 @@ def measure_copy(jit=True):
         started = time.perf_counter()
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH CSV", sink)
         elapsed = time.perf_counter() - started
-    from research.export import count_sessions
+    from research.query import count_sessions
 
     rows = count_sessions(filters)
     return {

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic import ranges
 from clinic.formatting import needle_geometry
+from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex
 
 record_number_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$",
@@ -34,58 +35,6 @@ class User(AbstractUser):
         return role in self._role_names
 
 
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other / intersex"
-
-
-class Diagnosis(models.TextChoices):
-    ANDROGENETIC_ALOPECIA = "aga", "Androgenetic alopecia"
-    FEMALE_PATTERN = "fphl", "Female pattern hair loss"
-    ALOPECIA_AREATA = "aa", "Alopecia areata"
-    ALOPECIA_TOTALIS = "at", "Alopecia totalis"
-    ALOPECIA_UNIVERSALIS = "au", "Alopecia universalis"
-    TELOGEN_EFFLUVIUM = "te", "Telogen effluvium"
-    SCARRING_ALOPECIA = "scarring", "Scarring alopecia"
-    SCAR = "scar", "Scar (surgery or hair transplant)"
-    OTHER = "other", "Other"
-
-    @classmethod
-    def areata_family(cls):
-        return (cls.ALOPECIA_AREATA, cls.ALOPECIA_TOTALIS, cls.ALOPECIA_UNIVERSALIS)
-
-
-class FitzpatrickType(models.IntegerChoices):
-    I = 1, "I"  # noqa: E741 — the clinical name of the type
-    II = 2, "II"
-    III = 3, "III"
-    IV = 4, "IV"
-    V = 5, "V"
-    VI = 6, "VI"
-
-
-class NorwoodStage(models.TextChoices):
-    I = "I", "I"  # noqa: E741
-    II = "II", "II"
-    IIA = "IIa", "IIa"
-    III = "III", "III"
-    III_VERTEX = "III vertex", "III vertex"
-    IIIA = "IIIa", "IIIa"
-    IV = "IV", "IV"
-    IVA = "IVa", "IVa"
-    V = "V", "V"
-    VA = "Va", "Va"
-    VI = "VI", "VI"
-    VII = "VII", "VII"
-
-
-class LudwigStage(models.TextChoices):
-    I = "I", "I"  # noqa: E741
-    II = "II", "II"
-    III = "III", "III"
-
-
 class PatientQuerySet(models.QuerySet):
     def search(self, text):
         """Every word must match the record number, first or last name."""
@@ -105,6 +54,8 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
+    audit_name = "patient"  # how the audit trail names it
+
     record_number = models.CharField(
         "clinic record number",
         max_length=32,

@@ -18,9 +18,6 @@ from clinic.editing import EditConflict
 from clinic.forms import PatientForm
 from clinic.models import Patient
 from clinic.services import save_patient
-from protocols.courses import course_numbers, courses_for
-from sessions.charts import outcome_charts
-from sessions.models import Assessment, TreatmentSession
 
 PATIENTS_PER_PAGE = 25
 # The only orderings the patient list accepts; anything else in ?sort= is ignored.
@@ -56,28 +53,6 @@ def patient_list(request):
 @clinician_required
 def patient_create(request):
     return _patient_form_page(request, Patient())
-
-
-@login_required
-def patient_detail(request, pk):
-    patient = get_patient_for(request.user, pk)
-    record_event(AuditAction.VIEW, patient)
-    sessions = TreatmentSession.objects.for_patient(patient)
-    assessments = list(Assessment.objects.current().for_patient(patient).select_related("assessed_by"))
-    show_voided = request.GET.get("voided") == "1"
-    context = {
-        "patient": patient,
-        "sessions": sessions.with_details().newest_first()
-        if show_voided
-        else sessions.current().with_details().newest_first(),
-        "voided_count": sessions.voided().count(),
-        "show_voided": show_voided,
-        "courses": courses_for(patient),
-        "assessments": assessments,
-        "charts": outcome_charts(assessments, sessions.current().select_related("preset").order_by("performed_at")),
-        "course_numbers": course_numbers(patient),
-    }
-    return render(request, "clinic/patient_detail.html", context)
 
 
 @login_required

@@ -9,8 +9,8 @@ from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.admin import ReadOnlyHistoryMixin
 from clinic.forms import RangeCheckedModelForm
-from clinic.models import Diagnosis
 from clinic.roles import CURATOR
+from clinic.vocabularies import Diagnosis
 from protocols import services
 from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
 

@@ -15,8 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from clinic import ranges
 from clinic.formatting import needle_geometry, value_range, with_unit
-from clinic.models import ConcentrationUnit, Diagnosis
-from sessions.models import Technique
+from clinic.models import ConcentrationUnit
+from clinic.vocabularies import Diagnosis, Technique
 
 
 class EvidenceType(models.TextChoices):
@@ -65,6 +65,8 @@ class PresetQuerySet(models.QuerySet):
 
 
 class ProtocolPreset(models.Model):
+    audit_name = "preset"  # how the audit trail names it
+
     name = models.CharField("name", max_length=200)
     slug = models.SlugField("slug", max_length=80, help_text="Shared by every version of this preset.")
     version = models.PositiveIntegerField("version", default=1)
@@ -188,6 +190,8 @@ class ProtocolPreset(models.Model):
 
 
 class PresetBlendComponent(models.Model):
+    audit_name = "preset_blend_component"  # how the audit trail names it
+
     preset = models.ForeignKey(
         ProtocolPreset, on_delete=models.CASCADE, related_name="blend_components", verbose_name="preset"
     )

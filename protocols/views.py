@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from clinic.models import Diagnosis
 from clinic.parsing import positive_int
+from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
-from sessions.models import Technique
 
 MAX_COMPARED = 6
 

@@ -3,16 +3,9 @@ describes them from this same list, so the two cannot drift apart."""
 
 from dataclasses import dataclass
 
-from clinic.models import (
-    CartridgeConfiguration,
-    ConcentrationUnit,
-    DeviceKind,
-    Diagnosis,
-    LudwigStage,
-    NorwoodStage,
-    Sex,
-)
-from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent, ScalpZone, Technique
+from clinic.models import CartridgeConfiguration, ConcentrationUnit, DeviceKind
+from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
+from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent
 
 
 @dataclass(frozen=True)

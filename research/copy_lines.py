@@ -19,17 +19,11 @@ database sends each row as soon as it is made and the pseudonyms are made here m
 from django.db import connection
 from django.utils import timezone
 
+from clinic.vocabularies import ScalpZone
 from research.columns import SESSION_COLUMNS
-from research.export import (
-    FORMULA_STARTS,
-    OLDEST_EXPORTED_AGE,
-    ORDER_BY,
-    export_transaction,
-    pseudonym,
-    pseudonym_key,
-)
 from research.files import csv_lines
-from sessions.models import ImmediateAdverseEvent, ScalpZone
+from research.query import FORMULA_STARTS, OLDEST_EXPORTED_AGE, ORDER_BY, export_transaction, pseudonym, pseudonym_key
+from sessions.models import ImmediateAdverseEvent
 
 CHUNK_SESSIONS = 20_000
 # Any list the forms can write (each code once) is read by index; longer ones element by element.

@@ -10,123 +10,31 @@ Never exported: names, record numbers, dates of birth, contact, free-text notes,
 records, patients without research consent, and demo records unless asked for.
 """
 
-import hmac
 import json
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Min, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from research import copy_lines
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
 from research.files import csv_lines
+from research.query import (
+    FORMULA_STARTS,
+    OLDEST_EXPORTED_AGE,
+    ORDER_BY,
+    export_transaction,
+    pseudonym,
+    pseudonym_key,
+)
 from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
-OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
-# A text cell starting with one of these is read as a formula by spreadsheet programs (NULs are
-# dropped from text cells first).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-SELECTED = """
-    s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
-    d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm, k.needle_length_mm,
-    s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
-    s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count, s.deviation_summary
-"""
-# Course: the sessions of one patient from the same preset (any version), else of the same technique.
-# The window reads every current session of the patient; the filters apply above it, so a filtered
-# export still numbers each session within its whole course. Only exported or filtered columns are
-# read: free text cannot reach a file by a slip in a column list.
-SESSIONS_SQL = """
-SELECT {columns}
-FROM (
-    SELECT s.id, s.patient_id, s.clinician_id, s.performed_at, s.technique, s.preset_id, s.device_id,
-           s.cartridge_id, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
-           s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, s.deviation_count, s.deviation_summary,
-           ROW_NUMBER() OVER course AS course_number,
-           MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
-    FROM treatments_treatmentsession s
-    LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
-    WHERE s.voided_at IS NULL {patients}
-    WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
-) AS s
-JOIN clinic_patient p ON p.id = s.patient_id
-LEFT JOIN clinic_device d ON d.id = s.device_id
-LEFT JOIN clinic_needlecartridge k ON k.id = s.cartridge_id
-LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
-WHERE p.research_consent = %s {where}
-"""
-ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
-
-
-@dataclass(frozen=True)
-class ExportFilters:
-    technique: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    diagnosis: str = ""
-    preset: str = ""  # a preset's slug: every version
-    clinician: int | None = None
-    include_demo: bool = False
-
-    def described(self):
-        """The filters in use, for the audit trail."""
-        return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
-
-    def sql(self, research_consent=True, columns=SELECTED, patients=None):
-        """(sql, params) of the matching sessions; `patients` = (after, up to) narrows them to a slice of
-        patient ids, both bounds optional."""
-        patients_sql, patients_params = _patient_slice(*(patients or (None, None)))
-        where, params = [], [*patients_params, research_consent]
-        if not self.include_demo:
-            where.append("p.is_demo = %s")
-            params.append(False)
-        for clause, value in (
-            ("s.technique = %s", self.technique),
-            ("p.diagnosis = %s", self.diagnosis),
-            ("pr.slug = %s", self.preset),
-            ("s.clinician_id = %s", self.clinician),
-        ):
-            if value:
-                where.append(clause)
-                params.append(value)
-        if self.date_from:
-            where.append("s.performed_at >= %s")
-            params.append(_as_parameter(_start_of(self.date_from)))
-        if self.date_to:
-            where.append("s.performed_at < %s")
-            params.append(_as_parameter(_start_of(self.date_to + timedelta(days=1))))
-        sql = SESSIONS_SQL.format(
-            columns=columns, patients=patients_sql, where="".join(f" AND {clause}" for clause in where)
-        )
-        return sql, params
-
-
-def _patient_slice(after, up_to):
-    clauses, params = [], []
-    if after is not None:
-        clauses.append(" AND s.patient_id > %s")
-        params.append(after)
-    if up_to is not None:
-        clauses.append(" AND s.patient_id <= %s")
-        params.append(up_to)
-    return "".join(clauses), params
-
-
-def count_sessions(filters, research_consent=True):
-    sql, params = filters.sql(research_consent)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS matching", params)  # noqa: S608 — clauses are ours
-        return cursor.fetchone()[0]
 
 
 def session_rows(filters, chunk_size=CHUNK_SIZE):
@@ -181,22 +89,9 @@ def outcome_rows(filters):
             yield [patient_key, days, measure, shown, _text(unit), _text(site)]
 
 
-def pseudonym(kind, pk, key=None):
-    """A keyed hash of the internal id: stable across exports with the same key, not reversible without it."""
-    digest = hmac.digest(key or pseudonym_key(), f"{kind}:{pk}".encode(), "sha256").hex()
-    return f"{kind}_{digest[:20]}"
-
-
-def pseudonym_key():
-    key = settings.RESEARCH_PSEUDONYM_KEY
-    return key.encode() if key else hmac.digest(settings.SECRET_KEY.encode(), b"research-pseudonyms", "sha256")
-
-
 def session_lines(filters, chunk_size=None):
     """The sessions file as CSV lines. On PostgreSQL the database writes them (research.copy_lines)."""
     if connection.vendor == "postgresql":
-        from research import copy_lines
-
         return copy_lines.session_lines(filters, chunk_size or copy_lines.CHUNK_SESSIONS)
     return csv_lines(session_rows(filters, chunk_size or CHUNK_SIZE))
 
@@ -207,18 +102,6 @@ def blend_lines(filters):
 
 def outcome_lines(filters):
     return csv_lines(outcome_rows(filters))
-
-
-@contextmanager
-def export_transaction():
-    """One transaction for a whole file: on its own (not nested in another), it reads one snapshot
-    of the database from the first chunk to the last."""
-    snapshot = not connection.in_atomic_block and connection.vendor == "postgresql"
-    with transaction.atomic():
-        if snapshot:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
 
 
 def _sessions(filters, chunk_size):
@@ -357,12 +240,3 @@ def _local_date(value, zone):
     if moment.tzinfo is None:  # SQLite's raw rows: stored in UTC, without the zone
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(zone).date()
-
-
-def _as_parameter(moment):
-    # Raw SQL gets no help from the ORM: SQLite stores naive UTC text, and compares text.
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-def _start_of(day):
-    return timezone.make_aware(datetime.combine(day, time.min))

@@ -2,11 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from clinic.forms import DateInput
-from clinic.models import Diagnosis
 from clinic.roles import CLINICIAN
+from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import PresetStatus, ProtocolPreset
-from research.export import ExportFilters
-from sessions.models import Technique
+from research.query import ExportFilters
 
 
 class ClinicianChoiceField(forms.ModelChoiceField):

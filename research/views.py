@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_lines, count_sessions, outcome_lines, session_lines
+from research.export import blend_lines, outcome_lines, session_lines
 from research.files import audited, csv_lines
 from research.forms import ExportForm
+from research.query import count_sessions
 
 DOWNLOADS = {"sessions": session_lines, "blend_components": blend_lines, "outcomes": outcome_lines}
 

@@ -6,7 +6,7 @@ from io import BytesIO
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from protocols.courses import course_numbers
+from sessions.courses import course_numbers
 from sessions.models import PhotoPhase, SessionPhoto, TreatmentSession
 
 COMPOSITE_HEIGHT = 900

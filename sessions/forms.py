@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, VersionedFormMixin
 from clinic.models import Device, Lot, NeedleCartridge, Product
+from clinic.vocabularies import ScalpZone
 from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import (
     ASSESSMENT_MEASURES,
@@ -15,7 +16,6 @@ from sessions.models import (
     ImmediateAdverseEvent,
     PhotoPhase,
     PhotoView,
-    ScalpZone,
     TreatmentSession,
 )
 from sessions.photos import prepare_photo

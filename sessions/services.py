@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
-from protocols.courses import refresh_course_deviations, session_deviations
 from sessions.checks import session_warnings
+from sessions.courses import refresh_course_deviations, session_deviations
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.photos import PreparedPhoto
 

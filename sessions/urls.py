@@ -1,19 +1,20 @@
 from django.urls import path
 
-from sessions import views
+from sessions.views import outcomes, patient_page, photos, session_pages, voiding
 
 urlpatterns = [
-    path("patients/<int:patient_pk>/sessions/new/", views.log_session, name="session-log"),
-    path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
-    path("sessions/<int:pk>/edit/", views.edit_session, name="session-edit"),
-    path("sessions/<int:pk>/void/", views.void_session_view, name="session-void"),
-    path("photos/<uuid:pk>/void/", views.void_photo_view, name="photo-void"),
-    path("patients/<int:patient_pk>/assessments/new/", views.add_assessment, name="assessment-add"),
-    path("patients/<int:patient_pk>/compare/", views.compare_photos, name="photo-compare"),
-    path("patients/<int:patient_pk>/compare/download.jpg", views.compare_download, name="photo-compare-download"),
-    path("assessments/<int:pk>/void/", views.void_assessment_view, name="assessment-void"),
-    path("sessions/<int:pk>/delayed-events/new/", views.add_delayed_event, name="delayed-event-add"),
-    path("delayed-events/<int:pk>/void/", views.void_delayed_event_view, name="delayed-event-void"),
-    path("photos/<uuid:pk>/", views.photo_file, name="photo-file"),
-    path("photos/<uuid:pk>/thumbnail/", views.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
+    path("patients/<int:pk>/", patient_page.patient_detail, name="patient-detail"),
+    path("patients/<int:patient_pk>/sessions/new/", session_pages.log_session, name="session-log"),
+    path("sessions/<int:pk>/", session_pages.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/edit/", session_pages.edit_session, name="session-edit"),
+    path("sessions/<int:pk>/void/", voiding.void_session_view, name="session-void"),
+    path("photos/<uuid:pk>/void/", voiding.void_photo_view, name="photo-void"),
+    path("patients/<int:patient_pk>/assessments/new/", outcomes.add_assessment, name="assessment-add"),
+    path("patients/<int:patient_pk>/compare/", photos.compare_photos, name="photo-compare"),
+    path("patients/<int:patient_pk>/compare/download.jpg", photos.compare_download, name="photo-compare-download"),
+    path("assessments/<int:pk>/void/", voiding.void_assessment_view, name="assessment-void"),
+    path("sessions/<int:pk>/delayed-events/new/", outcomes.add_delayed_event, name="delayed-event-add"),
+    path("delayed-events/<int:pk>/void/", voiding.void_delayed_event_view, name="delayed-event-void"),
+    path("photos/<uuid:pk>/", photos.photo_file, name="photo-file"),
+    path("photos/<uuid:pk>/thumbnail/", photos.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
 ]

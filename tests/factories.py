@@ -10,17 +10,16 @@ from clinic.models import (
     ConcentrationUnit,
     Device,
     DeviceKind,
-    Diagnosis,
     Lot,
     NeedleCartridge,
     Patient,
     Product,
     ProductKind,
-    Sex,
     User,
 )
-from protocols.courses import refresh_course_deviations
-from sessions.models import BlendComponent, Technique, TreatmentSession
+from clinic.vocabularies import Diagnosis, Sex, Technique
+from sessions.courses import refresh_course_deviations
+from sessions.models import BlendComponent, TreatmentSession
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def load_settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    code = "import clinic.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECRET_KEY[:8])"
+    code = "import config.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECRET_KEY[:8])"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
     )
@@ -53,7 +53,7 @@ def test_sqlite_under_var_is_the_default_and_database_url_switches_to_postgresql
 
 
 def load(names, **env):
-    code = f"import clinic.settings as s; print(repr([getattr(s, name) for name in {names!r}]))"
+    code = f"import config.settings as s; print(repr([getattr(s, name) for name in {names!r}]))"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60

@@ -6,7 +6,7 @@ from django.db import migrations, models
 def store_deviations(apps, schema_editor):
     """Fill the new fields for sessions already started from a preset, course by course."""
     from clinic.models import Patient
-    from protocols.courses import refresh_course_deviations
+    from sessions.courses import refresh_course_deviations
 
     TreatmentSession = apps.get_model("treatments", "TreatmentSession")
     courses = (

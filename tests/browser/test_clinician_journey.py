@@ -7,18 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clinic.models import ConcentrationUnit, Sex
+from clinic.models import ConcentrationUnit
 from clinic.roles import CLINICIAN
-from sessions.models import (
-    BlendComponent,
-    ImmediateAdverseEvent,
-    PhotoPhase,
-    PhotoView,
-    ScalpZone,
-    SessionPhoto,
-    Technique,
-    TreatmentSession,
-)
+from clinic.vocabularies import ScalpZone, Sex, Technique
+from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
 from tests.factories import PASSWORD, CartridgeFactory, DeviceFactory, LotFactory, UserFactory
 from tests.images import jpeg_bytes
 

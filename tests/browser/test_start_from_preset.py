@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from clinic.models import ConcentrationUnit
 from clinic.roles import CLINICIAN
+from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
-from sessions.models import ImmediateAdverseEvent, Technique, TreatmentSession
+from sessions.models import ImmediateAdverseEvent, TreatmentSession
 from tests.factories import (
     PASSWORD,
     CartridgeFactory,

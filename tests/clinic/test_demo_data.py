@@ -3,8 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from clinic.demo import DEMO_NOTE
 from clinic.models import Device, Patient, Product
+from sessions.demo import DEMO_NOTE
 from sessions.models import BlendComponent, TreatmentSession
 
 pytestmark = pytest.mark.django_db

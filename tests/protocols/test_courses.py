@@ -5,8 +5,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from protocols.courses import course_numbers, course_position, courses_for
 from protocols.models import ProtocolPreset
+from sessions.courses import course_numbers, course_position, courses_for
 from sessions.services import void_record
 from tests.factories import PatientFactory, SessionFactory
 

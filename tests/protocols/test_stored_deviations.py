@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from protocols.courses import session_deviations
 from protocols.deviations import summarise
 from protocols.models import ProtocolPreset
+from sessions.courses import session_deviations
 from sessions.models import BlendComponent, TreatmentSession
 from sessions.services import save_session, void_record
 from tests.factories import LotFactory, PatientFactory, ProductFactory

@@ -1,14 +1,14 @@
 """What the research files should hold, worked out from the database through the ORM.
 
 Written apart from research/export.py (its raw SQL and row tuples), so a round trip compares two
-independent readings of the same records. Deviations come from protocols.courses, the code that
+independent readings of the same records. Deviations come from sessions.courses, the code that
 shows them to clinicians.
 """
 
 from decimal import Decimal
 
-from protocols.courses import session_deviations
-from research.export import pseudonym
+from research.query import pseudonym
+from sessions.courses import session_deviations
 from sessions.models import BlendComponent, TreatmentSession
 
 

@@ -9,7 +9,8 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 from django.utils import timezone
 
-from research.export import ExportFilters, blend_rows, session_lines
+from research.export import blend_rows, session_lines
+from research.query import ExportFilters
 from research.views import download
 from tests.factories import BlendComponentFactory, LotFactory, SessionFactory
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from clinic.demo import create_demo_data
 from research.columns import CODEBOOK_COLUMNS
+from sessions.demo import create_demo_data
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
 
 OUTCOMES_URL = SESSIONS_URL.replace("sessions", "outcomes")

@@ -14,8 +14,9 @@ from django.utils import timezone
 from clinic.models import Device, Patient, Product
 from research import views
 from research.copy_lines import CODES_BY_INDEX
-from research.export import ExportFilters, pseudonym, pseudonym_key, session_lines, session_rows
+from research.export import session_lines, session_rows
 from research.files import csv_lines
+from research.query import ExportFilters, pseudonym, pseudonym_key
 from sessions.models import TreatmentSession
 from sessions.services import void_record
 from tests.factories import BlendComponentFactory, DeviceFactory, LotFactory, PatientFactory, SessionFactory

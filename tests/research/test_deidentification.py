@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from clinic.demo import DEMO_CLINICIAN, DEMO_NOTE, create_demo_data
 from clinic.models import Patient
 from research.columns import SESSION_COLUMNS
-from research.export import ExportFilters, pseudonym
+from research.query import ExportFilters, pseudonym
+from sessions.demo import DEMO_CLINICIAN, DEMO_NOTE, create_demo_data
 from sessions.models import TreatmentSession
 from tests.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, exported, local, parse

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from audit.models import AuditAction, AuditEvent
-from research.export import ExportFilters, session_rows
+from clinic.vocabularies import Technique
+from research.export import session_rows
 from research.files import audited, csv_lines
-from sessions.models import Technique
+from research.query import ExportFilters
 from tests.factories import ProductFactory, SessionFactory
 from tests.research.support import (
     BLEND_URL,

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditAction, AuditEvent
-from clinic.models import Diagnosis
-from sessions.models import Technique
+from clinic.vocabularies import Diagnosis, Technique
 from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, local, parse, session_with_blend
 

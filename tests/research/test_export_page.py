@@ -7,9 +7,8 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from audit.models import AuditAction, AuditEvent
-from clinic.models import Diagnosis
-from research.export import pseudonym
-from sessions.models import Technique
+from clinic.vocabularies import Diagnosis, Technique
+from research.query import pseudonym
 from sessions.services import void_record
 from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import (

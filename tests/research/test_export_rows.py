@@ -4,10 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from clinic.models import Diagnosis
+from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
-from research.export import ExportFilters, count_sessions, pseudonym
-from sessions.models import Technique
+from research.query import ExportFilters, count_sessions, pseudonym
 from sessions.services import void_record
 from tests.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import exported, local, session_keys, session_with_blend

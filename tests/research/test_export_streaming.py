@@ -8,8 +8,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from research import views
-from research.export import ExportFilters, blend_rows, session_rows
+from research.export import blend_rows, session_rows
 from research.files import csv_lines
+from research.query import ExportFilters
 from tests.factories import PatientFactory, ProductFactory, SessionFactory
 from tests.research.support import SESSIONS_URL, body, local, parse, session_with_blend
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from research.export import ExportFilters, outcome_rows, pseudonym, session_rows
+from research.export import outcome_rows, session_rows
+from research.query import ExportFilters, pseudonym
 from sessions.models import Assessment
 from sessions.services import void_record
 from tests.factories import PatientFactory, SessionFactory

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from clinic.demo import create_demo_data
-from clinic.models import ConcentrationUnit, Diagnosis, LudwigStage, NorwoodStage, Sex
+from clinic.models import ConcentrationUnit
+from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, Sex, Technique
 from protocols.models import EvidenceType, PresetBlendComponent, PresetStatus, ProtocolPreset
 from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
-from research.export import pseudonym
-from sessions.models import Technique
+from research.query import pseudonym
+from sessions.demo import create_demo_data
 from sessions.services import void_record
 from tests.factories import (
     BlendComponentFactory,

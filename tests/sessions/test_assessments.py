@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from clinic.models import Diagnosis
+from clinic.vocabularies import Diagnosis
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
-from sessions import views as session_views
 from sessions.forms import AssessmentForm
 from sessions.models import Assessment
 from sessions.services import void_record
+from sessions.views import voiding as session_views
 from tests.assertions import assert_rejected_with
 from tests.factories import PatientFactory, SessionFactory, UserFactory
 from tests.queries import count_queries

@@ -10,9 +10,10 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
+from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
 from sessions.charts import HEIGHT, MARGIN, MEASURES, WIDTH, outcome_charts
-from sessions.models import Assessment, Technique, TreatmentSession
+from sessions.models import Assessment, TreatmentSession
 
 SVG = "{http://www.w3.org/2000/svg}"
 TOP, BOTTOM, MIDDLE = MARGIN, HEIGHT - MARGIN, HEIGHT / 2

@@ -5,11 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date
 
-from clinic.models import Diagnosis
+from clinic.vocabularies import Diagnosis, Technique
 from research.columns import codebook_rows
-from research.export import ExportFilters, blend_lines, outcome_lines, session_lines
+from research.export import blend_lines, outcome_lines, session_lines
 from research.files import csv_lines, record_export
-from sessions.models import Technique
+from research.query import ExportFilters
 
 
 def day(text):

@@ -3,8 +3,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.demo import create_demo_data
 from clinic.parsing import positive_int
+from sessions.demo import create_demo_data
 
 
 def at_least_one(text):

@@ -17,27 +17,15 @@ from clinic.models import (
     ConcentrationUnit,
     Device,
     DeviceKind,
-    Diagnosis,
     Lot,
-    LudwigStage,
     NeedleCartridge,
-    NorwoodStage,
     Patient,
     Product,
     ProductKind,
-    Sex,
 )
+from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
 from protocols.deviations import deviations, summarise
-from sessions.models import (
-    Anaesthesia,
-    Assessment,
-    BlendComponent,
-    Endpoint,
-    ImmediateAdverseEvent,
-    ScalpZone,
-    Technique,
-    TreatmentSession,
-)
+from sessions.models import Anaesthesia, Assessment, BlendComponent, Endpoint, ImmediateAdverseEvent, TreatmentSession
 
 DEMO_CLINICIAN = "demo.clinician"
 DEMO_NOTE = "Synthetic demo record: not a real person."

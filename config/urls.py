@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from clinic.forms import LoginForm
+
+admin.site.site_header = "Scalp Session Logger administration"
+admin.site.site_title = "Scalp Session Logger"
+
+urlpatterns = [
+    path("", include("clinic.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("sessions.urls")),
+    path("", include("protocols.urls")),
+    path("", include("research.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,188 @@
+"""Outcomes: assessments at a visit and adverse events noticed after a session."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic import ranges
+from clinic.models import Patient
+from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone
+from sessions.models.session import TreatmentSession
+from sessions.models.voidable import Voidable, VoidableQuerySet
+
+NO_MEASURE = "Record at least one measure."
+ASSESSMENT_MEASURES = [
+    "hair_density_per_cm2",
+    "shaft_diameter_um",
+    "terminal_vellus_ratio",
+    "global_photo_assessment",
+    "salt_score",
+    "norwood_hamilton_stage",
+    "ludwig_stage",
+    "satisfaction",
+]
+
+
+class AssessmentQuerySet(VoidableQuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+
+class Assessment(Voidable):
+    """What was measured at a visit, optionally on the day of a session. Unknown stays empty."""
+
+    audit_name = "assessment"  # how the audit trail names it
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments", verbose_name="patient")
+    session = models.ForeignKey(
+        TreatmentSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name="session",
+        help_text="The session of that visit, if any.",
+    )
+    assessed_on = models.DateField("assessed on")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="assessed by"
+    )
+    density_site = models.CharField("density site", max_length=20, choices=ScalpZone.choices, blank=True)
+    hair_density_per_cm2 = ranges.HAIR_DENSITY.field(
+        models.DecimalField, "hair density (hairs/cm²)", max_digits=5, decimal_places=1
+    )
+    shaft_diameter_um = ranges.SHAFT_DIAMETER_UM.field(
+        models.DecimalField, "mean shaft diameter (µm)", max_digits=5, decimal_places=1
+    )
+    terminal_vellus_ratio = ranges.TERMINAL_VELLUS_RATIO.field(
+        models.DecimalField, "terminal:vellus ratio", max_digits=5, decimal_places=2
+    )
+    global_photo_assessment = ranges.GLOBAL_PHOTO_ASSESSMENT.field(
+        models.SmallIntegerField, "global photographic assessment (−3…+3)"
+    )
+    salt_score = ranges.SALT_SCORE.field(models.DecimalField, "SALT score (%)", max_digits=4, decimal_places=1)
+    norwood_hamilton_stage = models.CharField(
+        "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
+    )
+    ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
+    satisfaction = ranges.SATISFACTION.field(models.PositiveSmallIntegerField, "patient satisfaction (1–5)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        constraints = [
+            *Voidable.Meta.constraints,
+            ranges.HAIR_DENSITY.constraint("hair_density_per_cm2", name="assessment_density_range"),
+            ranges.SHAFT_DIAMETER_UM.constraint("shaft_diameter_um", name="assessment_shaft_range"),
+            ranges.TERMINAL_VELLUS_RATIO.constraint("terminal_vellus_ratio", name="assessment_tv_ratio_range"),
+            ranges.GLOBAL_PHOTO_ASSESSMENT.constraint("global_photo_assessment", name="assessment_gpa_range"),
+            ranges.SALT_SCORE.constraint("salt_score", name="assessment_salt_range"),
+            ranges.SATISFACTION.constraint("satisfaction", name="assessment_satisfaction_range"),
+        ]
+
+    def __str__(self):
+        return f"Assessment of {self.assessed_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            errors["assessed_on"] = "An assessment cannot be in the future."
+        elif self.assessed_on and self.patient_id and self.assessed_on < self.patient.date_of_birth:
+            errors["assessed_on"] = "An assessment cannot be before the patient's date of birth."
+        if self.session_id and self.patient_id and self.session.patient_id != self.patient_id:
+            errors["session"] = "This session belongs to another patient."
+        if self.hair_density_per_cm2 is not None and not self.density_site:
+            errors["density_site"] = "Say where the density was measured."
+        if self.salt_score is not None and self.patient_id and self.patient.diagnosis not in Diagnosis.areata_family():
+            errors["salt_score"] = "A SALT score applies to alopecia areata, totalis or universalis only."
+        measured = [
+            self.hair_density_per_cm2,
+            self.shaft_diameter_um,
+            self.terminal_vellus_ratio,
+            self.global_photo_assessment,
+            self.salt_score,
+            self.satisfaction,
+        ]
+        if self.norwood_hamilton_stage and self.ludwig_stage:
+            errors["ludwig_stage"] = "Give one staging: Norwood–Hamilton or Ludwig."
+        if (
+            not errors
+            and all(value is None for value in measured)
+            and not (self.norwood_hamilton_stage or self.ludwig_stage)
+        ):
+            errors["__all__"] = NO_MEASURE
+        if errors:
+            raise ValidationError(errors)
+
+
+class DelayedEventKind(models.TextChoices):
+    INFECTION = "infection", "Infection"
+    FOLLICULITIS = "folliculitis", "Folliculitis"
+    PROLONGED_ERYTHEMA = "prolonged_erythema", "Prolonged erythema"
+    HYPERPIGMENTATION = "hyperpigmentation", "Hyperpigmentation"
+    PIGMENT_MIGRATION = "pigment_migration", "Pigment migration (SMP)"
+    OTHER = "other", "Other (describe)"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class DelayedAdverseEvent(Voidable):
+    """An adverse event noticed after the session it followed."""
+
+    audit_name = "delayed_adverse_event"  # how the audit trail names it
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="delayed_events", verbose_name="session"
+    )
+    kind = models.CharField("event", max_length=20, choices=DelayedEventKind.choices)
+    onset_on = models.DateField("onset")
+    severity = models.CharField("severity", max_length=10, choices=Severity.choices)
+    resolved_on = models.DateField("resolved on", null=True, blank=True, help_text="Empty while it lasts.")
+    description = models.TextField("description", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="recorded by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onset_on", "pk"]
+        constraints = [
+            *Voidable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("onset_on")),
+                name="delayed_event_resolved_after_onset",
+                violation_error_message="It cannot have resolved before its onset.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.onset_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.onset_on and self.session_id:
+            if self.onset_on < self.session.performed_on:
+                errors["onset_on"] = "A delayed event starts on or after the day of its session."
+            elif self.onset_on > today:
+                errors["onset_on"] = "The onset cannot be in the future."
+        if self.resolved_on and self.resolved_on > today:
+            errors["resolved_on"] = "The resolution cannot be in the future."
+        elif self.resolved_on and self.onset_on and self.resolved_on < self.onset_on:
+            errors["resolved_on"] = "It cannot have resolved before its onset."
+        if self.kind == DelayedEventKind.PIGMENT_MIGRATION and self.session_id and self.session.technique != "smp":
+            errors["kind"] = "Pigment migration follows scalp micropigmentation (SMP) sessions only."
+        if self.kind == DelayedEventKind.OTHER and not self.description.strip():
+            errors["description"] = "Describe the event."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,64 @@
+"""Standardized photos of a session, stored under random names."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from sessions.models.session import TreatmentSession
+from sessions.models.voidable import Voidable
+
+
+class PhotoPhase(models.TextChoices):
+    BEFORE = "before", "Before"
+    AFTER = "after", "After"
+
+
+class PhotoView(models.TextChoices):
+    FRONTAL = "frontal", "Frontal"
+    VERTEX = "vertex", "Vertex"
+    TOP = "top", "Top"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    OCCIPITAL = "occipital", "Occipital"
+    CLOSE_UP = "close_up", "Close-up / trichoscopy"
+
+
+def photo_path(instance, filename):
+    # The stored name says nothing about the patient: a random UUID and the re-encoded format.
+    return f"photos/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class SessionPhoto(Voidable):
+    audit_name = "photo"  # how the audit trail names it
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="photos", verbose_name="session"
+    )
+    phase = models.CharField("phase", max_length=6, choices=PhotoPhase.choices)
+    view = models.CharField("standard view", max_length=10, choices=PhotoView.choices)
+    image = models.FileField("image", upload_to=photo_path)
+    thumbnail = models.FileField("thumbnail", upload_to=photo_path)
+    content_type = models.CharField(max_length=20, editable=False)
+    width = models.PositiveIntegerField("width (px)", editable=False)
+    height = models.PositiveIntegerField("height (px)", editable=False)
+    taken_at = models.DateTimeField("taken at")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="uploaded by"
+    )
+    uploaded_at = models.DateTimeField("uploaded at", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "-phase", "view"]  # "before" sorts after "after"; before comes first
+        constraints = [*Voidable.Meta.constraints]
+
+    def __str__(self):
+        return f"{self.get_phase_display()} – {self.get_view_display()}"
+
+    def get_absolute_url(self):
+        return reverse("photo-file", args=[self.pk])

@@ -1,0 +1,207 @@
+"""A treatment session: what was done in the chair, with which equipment and parameters."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic import ranges
+from clinic.formatting import with_unit
+from clinic.models import Device, NeedleCartridge, Patient
+from clinic.vocabularies import ScalpZone, Technique
+from sessions.models.voidable import Voidable, VoidableQuerySet
+
+# A clock a few minutes fast on a tablet must not block a clinician logging a session just done.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class Anaesthesia(models.TextChoices):
+    NONE = "none", "None"
+    TOPICAL = "topical", "Topical"
+    VIBRATION = "vibration", "Vibration"
+    PINCH = "pinch", "Pinch technique"
+    LOCAL_INJECTION = "local_injection", "Local injection"
+
+
+class Endpoint(models.TextChoices):
+    NONE = "none", "None reached"
+    ERYTHEMA = "erythema", "Erythema"
+    PINPOINT_BLEEDING = "pinpoint_bleeding", "Pinpoint bleeding"
+    BLOODY_DEW = "bloody_dew", "“Bloody dew”"
+
+
+class ImmediateAdverseEvent(models.TextChoices):
+    NONE = "none", "None"
+    EXCESSIVE_BLEEDING = "excessive_bleeding", "Bleeding beyond the endpoint"
+    HAEMATOMA = "haematoma", "Haematoma"
+    VASOVAGAL = "vasovagal", "Vasovagal reaction / fainting"
+    SEVERE_PAIN = "severe_pain", "Pain that stopped the session"
+    ALLERGIC_REACTION = "allergic_reaction", "Allergic reaction"
+    OEDEMA = "oedema", "Oedema"
+    OTHER = "other", "Other (describe in the notes)"
+
+
+def _validate_codes(values, choices, label):
+    if not isinstance(values, list) or any(value not in choices.values for value in values):
+        raise ValidationError(f"Unknown {label}: choose from the list.", code="unknown_code")
+
+
+def validate_zones(values):
+    _validate_codes(values, ScalpZone, "scalp zone")
+
+
+def validate_adverse_events(values):
+    _validate_codes(values, ImmediateAdverseEvent, "adverse event")
+    if ImmediateAdverseEvent.NONE in values and len(values) > 1:
+        raise ValidationError("“None” cannot be combined with an adverse event.", code="none_and_event")
+
+
+class TreatmentSessionQuerySet(VoidableQuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient)
+
+    def newest_first(self):
+        return self.order_by("-performed_at", "-pk")
+
+    def with_details(self):
+        return self.select_related(
+            "patient", "clinician", "device", "cartridge", "voided_by", "preset"
+        ).prefetch_related(
+            Prefetch("blend_components", queryset=_current("blend_components").select_related("product", "lot")),
+            Prefetch("photos", queryset=_current("photos").order_by("-phase", "view", "taken_at")),
+            Prefetch("delayed_events", queryset=_current("delayed_events").select_related("recorded_by")),
+        )
+
+
+def _current(related_name):
+    """The current records of a model that points at sessions, named by its related name (no import cycle)."""
+    return TreatmentSession._meta.get_field(related_name).related_model.objects.current()
+
+
+class TreatmentSession(Voidable):
+    audit_name = "session"  # how the audit trail names it
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name="patient"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_sessions", verbose_name="clinician"
+    )
+    performed_at = models.DateTimeField("performed at")
+    technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    preset = models.ForeignKey(
+        "protocols.ProtocolPreset",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name="started from preset",
+        help_text="The exact preset version the session started from.",
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name="device"
+    )
+    cartridge = models.ForeignKey(
+        NeedleCartridge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name="needle cartridge",
+    )
+    cartridge_lot = models.CharField("cartridge lot number", max_length=60, blank=True)
+    cartridge_expiry = models.DateField("cartridge expiry date", null=True, blank=True)
+    needle_depth_mm = ranges.NEEDLE_DEPTH_MM.field(
+        models.DecimalField, "needle depth (mm)", max_digits=3, decimal_places=2
+    )
+    frequency_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency (Hz)")
+    passes = ranges.PASSES.field(models.PositiveSmallIntegerField, "passes")
+    treated_zones = models.JSONField("treated scalp zones", default=list, blank=True, validators=[validate_zones])
+    treated_area_cm2 = ranges.TREATED_AREA_CM2.field(
+        models.DecimalField, "treated area (cm²)", max_digits=5, decimal_places=1
+    )
+    anaesthesia = models.CharField("anaesthesia", max_length=16, choices=Anaesthesia.choices, blank=True)
+    pain_score = ranges.PAIN_SCORE.field(models.PositiveSmallIntegerField, "pain score (0–10)")
+    endpoint = models.CharField("endpoint reached", max_length=20, choices=Endpoint.choices, blank=True)
+    adverse_events = models.JSONField(
+        "immediate adverse events", default=list, blank=True, validators=[validate_adverse_events]
+    )
+    adverse_event_notes = models.TextField("adverse event details", blank=True)
+    notes = models.TextField("notes", blank=True)
+    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
+    # Kept up to date by sessions.courses.refresh_course_deviations whenever the session or its course changes.
+    deviation_count = models.PositiveSmallIntegerField("departures from the preset", null=True, editable=False)
+    deviation_summary = models.TextField("departures from the preset", blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatmentSessionQuerySet.as_manager()
+    # Derived values are refreshed in bulk, not edited: they stay out of the field history.
+    history = HistoricalRecords(excluded_fields=["updated_at", "deviation_count", "deviation_summary"])
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "performed_at"], name="session_patient_performed")]
+        constraints = [
+            *Voidable.Meta.constraints,
+            ranges.NEEDLE_DEPTH_MM.constraint("needle_depth_mm", name="session_needle_depth_range"),
+            ranges.FREQUENCY_HZ.constraint("frequency_hz", name="session_frequency_range"),
+            ranges.PASSES.constraint("passes", name="session_passes_range"),
+            ranges.TREATED_AREA_CM2.constraint("treated_area_cm2", name="session_treated_area_range"),
+            ranges.PAIN_SCORE.constraint("pain_score", name="session_pain_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_technique_display()} on {timezone.localtime(self.performed_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("session-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.performed_at:
+            if self.performed_at > timezone.now() + FUTURE_TOLERANCE:
+                errors["performed_at"] = "A session cannot be logged in the future."
+            elif self.patient_id and timezone.localtime(self.performed_at).date() < self.patient.date_of_birth:
+                errors["performed_at"] = "A session cannot be before the patient's date of birth."
+        if self.cartridge_expiry and not self.cartridge_id:
+            errors["cartridge_expiry"] = "Choose the cartridge this expiry date belongs to."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def performed_on(self):
+        return timezone.localtime(self.performed_at).date()
+
+    def key_parameters(self):
+        """The parameters a clinician scans first, as short phrases; unknown ones are left out."""
+        depth = self.needle_depth_mm
+        phrases = [
+            f"depth {with_unit(depth, 'mm')}" if depth is not None else None,
+            f"{self.frequency_hz} Hz" if self.frequency_hz is not None else None,
+            f"{self.passes} pass{'es' if self.passes != 1 else ''}" if self.passes is not None else None,
+            ", ".join(self.zone_labels()) or None,
+            str(self.device) if self.device_id else None,
+            str(self.cartridge) if self.cartridge_id else None,
+            f"pain {self.pain_score}/10" if self.pain_score is not None else None,
+            f"endpoint: {self.get_endpoint_display()}" if self.endpoint else None,
+        ]
+        return [phrase for phrase in phrases if phrase]
+
+    def zone_labels(self):
+        return [ScalpZone(code).label for code in self.treated_zones if code in ScalpZone.values]
+
+    @property
+    def has_adverse_event(self):
+        return any(code != ImmediateAdverseEvent.NONE for code in self.adverse_events)
+
+    def adverse_event_labels(self):
+        return [
+            ImmediateAdverseEvent(code).label for code in self.adverse_events if code in ImmediateAdverseEvent.values
+        ]

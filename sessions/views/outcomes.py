@@ -1,0 +1,46 @@
+"""Outcomes recorded after the chair: assessments and delayed adverse events."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic.access import get_patient_for
+from clinic.parsing import positive_int
+from sessions.access import get_session_for
+from sessions.forms import AssessmentForm, DelayedEventForm
+from sessions.models import Assessment, DelayedAdverseEvent, TreatmentSession
+from sessions.services import (
+    record_assessment,
+    record_delayed_event,
+)
+
+
+@login_required
+def add_assessment(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    assessment = Assessment(patient=patient, assessed_by=request.user, assessed_on=timezone.localdate())
+    form = AssessmentForm(request.POST or None, instance=assessment, initial=_session_of_the_day(request, patient))
+    if request.method == "POST" and form.is_valid():
+        record_assessment(assessment=form.save(commit=False))
+        messages.success(request, "Assessment recorded.")
+        return redirect(f"{patient.get_absolute_url()}#outcomes")
+    return render(request, "sessions/assessment_form.html", {"form": form, "patient": patient})
+
+
+def _session_of_the_day(request, patient):
+    session_pk = positive_int(request.GET.get("session", ""))
+    session = TreatmentSession.objects.current().filter(patient=patient, pk=session_pk).first() if session_pk else None
+    return {"session": session.pk, "assessed_on": session.performed_on} if session else {}
+
+
+@login_required
+def add_delayed_event(request, pk):
+    session = get_session_for(request.user, pk)
+    event = DelayedAdverseEvent(session=session, recorded_by=request.user)
+    form = DelayedEventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        record_delayed_event(event=form.save(commit=False))
+        messages.success(request, "Delayed adverse event recorded.")
+        return redirect(f"{session.get_absolute_url()}#delayed-events")
+    return render(request, "sessions/delayed_event_form.html", {"form": form, "session": session})

@@ -1,0 +1,86 @@
+"""Photo files and the before/after comparison, served only through the access check."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.models import AuditAction
+from audit.services import record_event
+from clinic.access import get_patient_for
+from sessions.access import get_photo_for
+from sessions.compare import composite_jpeg, default_pair, photos_of_view, views_with_photos
+from sessions.models import PhotoView
+
+
+@require_GET
+@login_required
+def photo_file(request, pk, variant="image"):
+    photo = get_photo_for(request.user, pk)
+    stored = photo.thumbnail if variant == "thumbnail" else photo.image
+    content_type = "image/jpeg" if variant == "thumbnail" else photo.content_type
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404("The photo file is missing from storage.") from None
+    if variant != "thumbnail":
+        # Thumbnails are part of a page view that is logged already; the full photo is a view of its own.
+        record_event(AuditAction.VIEW, photo)
+    extension = ".jpg" if content_type == "image/jpeg" else ".png"
+    response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def compare_photos(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    context = {"patient": patient, "views": [], "compared": [], "pair": None}
+    if patient.photo_consent:
+        views = views_with_photos(patient)
+        chosen = request.GET.get("view", "")
+        view = chosen if chosen in views else (PhotoView.VERTEX if PhotoView.VERTEX in views else next(iter(views), ""))
+        compared = photos_of_view(patient, view) if view else []
+        pair = _chosen_pair(request, compared) or default_pair(compared)
+        if pair:
+            for shown in pair:
+                record_event(AuditAction.VIEW, shown.photo, detail={"via": "compare"})
+        context |= {
+            "views": [(code, PhotoView(code).label) for code in PhotoView.values if code in views],
+            "view": view,
+            "compared": compared,
+            "pair": pair,
+        }
+    return render(request, "sessions/compare.html", context)
+
+
+@require_GET
+@login_required
+def compare_download(request, patient_pk):
+    patient = get_patient_for(request.user, patient_pk)
+    if not patient.photo_consent:
+        raise Http404("No photos: this patient has not given photo consent.")
+    view = request.GET.get("view", "")
+    pair = _chosen_pair(request, photos_of_view(patient, view)) if view in PhotoView.values else None
+    if pair is None:
+        raise Http404("Choose two photos of the same view to compare.")
+    try:
+        composite = composite_jpeg(*pair)
+    except FileNotFoundError:
+        raise Http404("A photo file is missing from storage.") from None
+    for shown in pair:
+        record_event(AuditAction.VIEW, shown.photo, detail={"via": "composite download"})
+    first, last = (timezone.localtime(shown.photo.taken_at) for shown in pair)
+    response = HttpResponse(composite, content_type="image/jpeg")
+    response["Content-Disposition"] = f'attachment; filename="compare-{view}-{first:%Y%m%d}-{last:%Y%m%d}.jpg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chosen_pair(request, compared):
+    by_id = {str(c.photo.pk): c for c in compared}
+    left, right = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
+    return (left, right) if left and right and left is not right else None
