@@ -203,17 +203,17 @@ def void_record(*, record, reason, by):
 
 def record_assessment(*, assessment: Assessment) -> Assessment:
     """Store an outcome assessment, audited."""
-    assessment.full_clean()
-    with transaction.atomic():
-        assessment.save()
-        record_event(AuditAction.CREATE, assessment, detail={"patient": assessment.patient_id})
-    return assessment
+    return _create_audited(assessment, detail={"patient": assessment.patient_id})
 
 
 def record_delayed_event(*, event: DelayedAdverseEvent) -> DelayedAdverseEvent:
     """Store an adverse event noticed after its session, audited."""
-    event.full_clean()
+    return _create_audited(event, detail={"session": event.session_id})
+
+
+def _create_audited(record, *, detail):
+    record.full_clean()
     with transaction.atomic():
-        event.save()
-        record_event(AuditAction.CREATE, event, detail={"session": event.session_id})
-    return event
+        record.save()
+        record_event(AuditAction.CREATE, record, detail=detail)
+    return record
