@@ -60,7 +60,8 @@ def save_session(
     reason = amendment_reason.strip()
     stored = None if session._state.adding else TreatmentSession.objects.get(pk=session.pk)
     _check_still_editable(stored, reason)
-    new_photos = _validated(session, components, photos, uploaded_by)
+    _validate_session_and_blend(session, components)
+    new_photos = _validated_photo_rows(session, photos, uploaded_by)
     _check_warnings_confirmed(session, components, warnings_confirmed)
     with _files_deleted_on_failure() as stored_files, transaction.atomic():
         _save_session_row(session, stored, seen_version, reason)
@@ -80,11 +81,14 @@ def _check_still_editable(stored, reason):
         raise ValidationError(AMENDMENT_REASON_NEEDED)
 
 
-def _validated(session, components, photos, uploaded_by):
-    """Validate the session and its components; return the new photos' rows, validated but not yet stored."""
+def _validate_session_and_blend(session, components):
     session.full_clean()
     for component in components:
         component.full_clean(exclude=["session"])
+
+
+def _validated_photo_rows(session, photos, uploaded_by):
+    """The new photos' rows, validated but not stored yet (their files are saved in the transaction)."""
     if photos and not session.patient.photo_consent:
         raise ValidationError("This patient has not consented to photos, so no photo can be stored.")
     new_photos = [
