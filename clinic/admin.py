@@ -94,17 +94,21 @@ class PatientAdmin(ReadOnlyClinicalAdmin):
     readonly_fields = ["is_demo", "created_at", "updated_at"]
 
 
-@admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class RangeCheckedAdmin(admin.ModelAdmin):
+    """Equipment and stock are entered here: their values are held to the same ranges as in the app."""
+
     form = RangeCheckedModelForm
+
+
+@admin.register(Device)
+class DeviceAdmin(RangeCheckedAdmin):
     list_display = ["__str__", "kind", "active", "is_demo"]
     list_filter = ["kind", "active", "is_demo"]
     search_fields = ["manufacturer", "model_name", "serial_number"]
 
 
 @admin.register(NeedleCartridge)
-class NeedleCartridgeAdmin(admin.ModelAdmin):
-    form = RangeCheckedModelForm
+class NeedleCartridgeAdmin(RangeCheckedAdmin):
     list_display = [
         "name",
         "configuration",
@@ -125,8 +129,7 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
-    form = RangeCheckedModelForm
+class ProductAdmin(RangeCheckedAdmin):
     list_display = [
         "name",
         "kind",
@@ -141,8 +144,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(admin.ModelAdmin):
-    form = RangeCheckedModelForm
+class LotAdmin(RangeCheckedAdmin):
     list_display = ["number", "product", "expiry_date"]
     list_filter = ["product"]
     search_fields = ["number", "product__name"]

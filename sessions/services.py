@@ -1,5 +1,6 @@
 """Writes of a treatment session with its blend and photos: all of it, or none of it, and always audited."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,16 +57,38 @@ def save_session(
     version the clinician saw (else EditConflict) and, after the day of the session, give a reason.
     Removed blend components are voided, never deleted.
     """
-    is_new = session._state.adding
-    stored = None if is_new else TreatmentSession.objects.get(pk=session.pk)
-    if stored is not None:
-        if stored.is_voided:
-            raise ValidationError("This session has been voided and can no longer be edited.")
-        if needs_amendment_reason(stored) and not amendment_reason.strip():
-            raise ValidationError(AMENDMENT_REASON_NEEDED)
+    reason = amendment_reason.strip()
+    stored = None if session._state.adding else TreatmentSession.objects.get(pk=session.pk)
+    _check_still_editable(stored, reason)
+    _validate_session_and_blend(session, components)
+    new_photos = _validated_photo_rows(session, photos, uploaded_by)
+    _check_warnings_confirmed(session, components, warnings_confirmed)
+    with _files_deleted_on_failure() as stored_files, transaction.atomic():
+        _save_session_row(session, stored, seen_version, reason)
+        _void_removed_components(removed_components, reason, uploaded_by)
+        _save_blend(session, components)
+        _save_photos(session, zip(new_photos, photos, strict=True), stored_files)
+        _refresh_course_departures(session, stored)
+    return session
+
+
+def _check_still_editable(stored, reason):
+    if stored is None:
+        return
+    if stored.is_voided:
+        raise ValidationError("This session has been voided and can no longer be edited.")
+    if needs_amendment_reason(stored) and not reason:
+        raise ValidationError(AMENDMENT_REASON_NEEDED)
+
+
+def _validate_session_and_blend(session, components):
     session.full_clean()
     for component in components:
         component.full_clean(exclude=["session"])
+
+
+def _validated_photo_rows(session, photos, uploaded_by):
+    """The new photos' rows, validated but not stored yet (their files are saved in the transaction)."""
     if photos and not session.patient.photo_consent:
         raise ValidationError("This patient has not consented to photos, so no photo can be stored.")
     new_photos = [
@@ -82,59 +105,74 @@ def save_session(
     ]
     for photo in new_photos:
         photo.full_clean(exclude=["session", "image", "thumbnail"])
+    return new_photos
 
+
+def _check_warnings_confirmed(session, components, warnings_confirmed):
     warnings = session_warnings(session, components)
     warnings += [f"Departs from the preset — {deviation}." for deviation in session_deviations(session, components)]
     if warnings and not warnings_confirmed:
         raise UnconfirmedWarnings(warnings)
 
+
+@contextmanager
+def _files_deleted_on_failure():
+    """Yield a list to put stored files in; if the block fails, those files are deleted (the rows roll back)."""
     stored_files = []
     try:
-        with transaction.atomic():
-            if not is_new:
-                claim_version(session, session.version if seen_version is None else seen_version)
-            session._change_reason = amendment_reason.strip()
-            if not session.preset_id:  # taken off its preset: it departs from nothing any more
-                session.deviation_count, session.deviation_summary = None, ""
-            session.save()
-            if is_new:
-                record_event(AuditAction.CREATE, session)
-            else:
-                record_event(
-                    AuditAction.UPDATE,
-                    session,
-                    changes=diff(snapshot(stored), stored_snapshot(session)),
-                    reason=amendment_reason.strip(),
-                )
-            for component in removed_components:
-                void_record(
-                    record=component,
-                    reason=amendment_reason.strip() or "Removed from the blend when editing the session.",
-                    by=uploaded_by,
-                )
-            for component in components:
-                before = None if component._state.adding else snapshot(BlendComponent.objects.get(pk=component.pk))
-                component.session = session
-                component.save()
-                if before is None:
-                    record_event(AuditAction.CREATE, component, detail={"session": session.pk})
-                elif changes := diff(before, stored_snapshot(component)):
-                    record_event(AuditAction.UPDATE, component, changes=changes, detail={"session": session.pk})
-            for photo, upload in zip(new_photos, photos, strict=True):
-                photo.session = session
-                photo.image.save(upload.prepared.image.name, upload.prepared.image, save=False)
-                stored_files.append(photo.image)
-                photo.thumbnail.save(upload.prepared.thumbnail.name, upload.prepared.thumbnail, save=False)
-                stored_files.append(photo.thumbnail)
-                photo.save()
-                record_event(AuditAction.CREATE, photo, detail={"session": session.pk})
-            for slug in {_course_slug(stored) if stored else None, _course_slug(session)}:
-                refresh_course_deviations(session.patient, slug)
+        yield stored_files
     except BaseException:
         for field in stored_files:
             field.storage.delete(field.name)
         raise
-    return session
+
+
+def _save_session_row(session, stored, seen_version, reason):
+    if stored is not None:
+        claim_version(session, session.version if seen_version is None else seen_version)
+    session._change_reason = reason
+    if not session.preset_id:  # taken off its preset: it departs from nothing any more
+        session.deviation_count, session.deviation_summary = None, ""
+    session.save()
+    if stored is None:
+        record_event(AuditAction.CREATE, session)
+    else:
+        record_event(
+            AuditAction.UPDATE, session, changes=diff(snapshot(stored), stored_snapshot(session)), reason=reason
+        )
+
+
+def _void_removed_components(removed_components, reason, by):
+    for component in removed_components:
+        void_record(record=component, reason=reason or "Removed from the blend when editing the session.", by=by)
+
+
+def _save_blend(session, components):
+    for component in components:
+        before = None if component._state.adding else snapshot(BlendComponent.objects.get(pk=component.pk))
+        component.session = session
+        component.save()
+        if before is None:
+            record_event(AuditAction.CREATE, component, detail={"session": session.pk})
+        elif changes := diff(before, stored_snapshot(component)):
+            record_event(AuditAction.UPDATE, component, changes=changes, detail={"session": session.pk})
+
+
+def _save_photos(session, photos_with_uploads, stored_files):
+    for photo, upload in photos_with_uploads:
+        photo.session = session
+        photo.image.save(upload.prepared.image.name, upload.prepared.image, save=False)
+        stored_files.append(photo.image)
+        photo.thumbnail.save(upload.prepared.thumbnail.name, upload.prepared.thumbnail, save=False)
+        stored_files.append(photo.thumbnail)
+        photo.save()
+        record_event(AuditAction.CREATE, photo, detail={"session": session.pk})
+
+
+def _refresh_course_departures(session, stored):
+    """Refresh the departures of the session's course, and of the course it left if its preset changed."""
+    for slug in {_course_slug(stored) if stored else None, _course_slug(session)}:
+        refresh_course_deviations(session.patient, slug)
 
 
 def _course_slug(session):
@@ -169,17 +207,17 @@ def void_record(*, record, reason, by):
 
 def record_assessment(*, assessment: Assessment) -> Assessment:
     """Store an outcome assessment, audited."""
-    assessment.full_clean()
-    with transaction.atomic():
-        assessment.save()
-        record_event(AuditAction.CREATE, assessment, detail={"patient": assessment.patient_id})
-    return assessment
+    return _create_audited(assessment, detail={"patient": assessment.patient_id})
 
 
 def record_delayed_event(*, event: DelayedAdverseEvent) -> DelayedAdverseEvent:
     """Store an adverse event noticed after its session, audited."""
-    event.full_clean()
+    return _create_audited(event, detail={"session": event.session_id})
+
+
+def _create_audited(record, *, detail):
+    record.full_clean()
     with transaction.atomic():
-        event.save()
-        record_event(AuditAction.CREATE, event, detail={"session": event.session_id})
-    return event
+        record.save()
+        record_event(AuditAction.CREATE, record, detail=detail)
+    return record
