@@ -104,6 +104,10 @@ def outcome_lines(filters):
     return csv_lines(outcome_rows(filters))
 
 
+# The audited files by name (each downloads and is recorded as "<name>.csv"); the codebook is not audited.
+FILES = {"sessions": session_lines, "blend_components": blend_lines, "outcomes": outcome_lines}
+
+
 def _sessions(filters, chunk_size):
     """(session record, [blend component tuples]) for every exported session, in chunks."""
     sql, params = filters.sql()

@@ -19,7 +19,8 @@ def csv_lines(rows):
 
 
 def audited(rows, *, file_name, filters, user=None, username=""):
-    """Pass the rows through and, when the export ends (finished or broken off), record it."""
+    """Pass the rows (or CSV lines: the first is the header either way) through and, when the export
+    ends (finished or broken off), record it: the one way the page and the shell record an export."""
     count = -1  # the header is not a row of data
     complete = False
     try:
@@ -30,10 +31,12 @@ def audited(rows, *, file_name, filters, user=None, username=""):
     finally:
         # Close the source first: it holds a transaction that would roll the audit row back with it.
         rows.close()
-        record_export(file_name=file_name, filters=filters, rows=count, complete=complete, user=user, username=username)
+        _record_export(
+            file_name=file_name, filters=filters, rows=count, complete=complete, user=user, username=username
+        )
 
 
-def record_export(*, file_name, filters, rows, complete, user=None, username=""):
+def _record_export(*, file_name, filters, rows, complete, user=None, username=""):
     record_event(
         AuditAction.EXPORT,
         user=user,

@@ -22,7 +22,9 @@ class ExportForm(forms.Form):
     clinician = ClinicianChoiceField(queryset=None, required=False, empty_label="All clinicians")
     include_demo = forms.BooleanField(label="Include synthetic demo records", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinician_by="pk", **kwargs):
+        """`clinician_by="username"` takes the clinician by username (the shell's way) instead of by id
+        (the page's); either way only clinicians are choices."""
         super().__init__(*args, **kwargs)
         slugs = (
             ProtocolPreset.objects.exclude(status=PresetStatus.DRAFT)
@@ -32,6 +34,7 @@ class ExportForm(forms.Form):
         )
         self.fields["preset"].choices = [("", "Any or none"), *dict(slugs).items()]
         self.fields["clinician"].queryset = get_user_model().objects.filter(groups__name=CLINICIAN).order_by("username")
+        self.fields["clinician"].to_field_name = None if clinician_by == "pk" else clinician_by
 
     def clean(self):
         cleaned = super().clean()

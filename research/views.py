@@ -8,12 +8,10 @@ from django.utils import timezone
 
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
-from research.export import blend_lines, outcome_lines, session_lines
+from research.export import FILES
 from research.files import audited, csv_lines
 from research.forms import ExportForm
 from research.query import count_sessions
-
-DOWNLOADS = {"sessions": session_lines, "blend_components": blend_lines, "outcomes": outcome_lines}
 
 
 def researcher_required(view):
@@ -41,13 +39,13 @@ def export_page(request):
 def download(request, file_name):
     if file_name == "codebook":
         return _csv_response(csv_lines(codebook_rows()), "codebook")
-    if file_name not in DOWNLOADS:
+    if file_name not in FILES:
         raise Http404("No such export file.")
     form = ExportForm(request.GET)
     if not form.is_valid():
         return render(request, "research/export.html", {"form": form, "counts": None}, status=400)
     filters = form.filters()
-    lines = audited(DOWNLOADS[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
+    lines = audited(FILES[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
     return _csv_response(lines, file_name)
 
 

@@ -226,7 +226,7 @@ def test_local_days_follow_the_current_time_zone(settings):
 
 
 def test_the_download_streams_the_slices(client_for, researcher, patients_with_sessions, monkeypatch):
-    monkeypatch.setitem(views.DOWNLOADS, "sessions", partial(session_lines, chunk_size=2))
+    monkeypatch.setitem(views.FILES, "sessions", partial(session_lines, chunk_size=2))
     patients_with_sessions(3, 2)
     client = client_for(researcher)
 

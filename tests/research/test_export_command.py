@@ -1,14 +1,17 @@
 """manage.py export_sessions: the same rows as the web download, audited, and clear errors."""
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
+from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
 from clinic.vocabularies import Diagnosis, Technique
+from protocols.models import PresetStatus, ProtocolPreset
 from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, local, parse, session_with_blend
 
@@ -32,6 +35,9 @@ def records(seeded_presets):
         )
     SessionFactory(patient=PatientFactory(research_consent=False, research_consent_date=None))
     SessionFactory(patient=PatientFactory(is_demo=True), is_demo=True, performed_at=local(date(2026, 3, 2)))
+    ProtocolPreset.objects.create(
+        name="Unfinished", slug="unfinished", status=PresetStatus.DRAFT, technique="mmp", authors="Test A."
+    )
     return {"preset": preset, "doctor": doctor}
 
 
@@ -123,24 +129,85 @@ def test_only_the_sessions_file_is_required(tmp_path, records):
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1
 
 
-BAD = [
-    (["--from", "2026-99-01"], r"--from"),
-    (["--from", "yesterday"], r"--from"),
-    (["--to", "2026-02-30"], r"--to"),
-    (["--from", "2026-03-02", "--to", "2026-03-01"], r"--to is before --from"),
-    (["--clinician", "nobody"], r"No user named 'nobody'"),
-    (["--technique", "laser"], r"--technique.*invalid choice"),
-    (["--diagnosis", "x' OR 1=1"], r"--diagnosis.*invalid choice"),
+# (command options, the same filter as the page's query, the option named, the page's message)
+REFUSED = [
+    (["--clinician", "nobody"], {"clinician": 99999999}, "--clinician", "That choice is not one of the available"),
+    (["--clinician", "researcher"], "researcher", "--clinician", "That choice is not one of the available"),
+    (["--preset", "not-a-preset"], {"preset": "not-a-preset"}, "--preset", "not-a-preset is not one of the"),
+    (["--preset", "unfinished"], {"preset": "unfinished"}, "--preset", "unfinished is not one of the"),
+    (["--technique", "laser"], {"technique": "laser"}, "--technique", "laser is not one of the available"),
+    (["--diagnosis", "x' OR 1=1"], {"diagnosis": "x' OR 1=1"}, "--diagnosis", "x' OR 1=1 is not one of the"),
+    (["--from", "2026-99-01"], {"date_from": "2026-99-01"}, "--from", "Enter a valid date."),
+    (["--from", "yesterday"], {"date_from": "yesterday"}, "--from", "Enter a valid date."),
+    (["--to", "2026-02-30"], {"date_to": "2026-02-30"}, "--to", "Enter a valid date."),
+    (
+        ["--from", "2026-03-02", "--to", "2026-03-01"],
+        {"date_from": "2026-03-02", "date_to": "2026-03-01"},
+        "--to",
+        "The end date is before the start date.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(args) for args, _ in BAD])
-def test_bad_arguments_give_a_clear_error_and_write_nothing(tmp_path, records, args, message):
-    with pytest.raises(CommandError, match=message):
+@pytest.mark.parametrize(("args", "params", "option", "message"), REFUSED, ids=[" ".join(r[0]) for r in REFUSED])
+def test_the_command_refuses_what_the_page_refuses_with_its_message_and_writes_nothing(
+    tmp_path, client_for, researcher, records, args, params, option, message
+):
+    if params == "researcher":  # a user, but not a clinician: the page is given their id
+        params = {"clinician": researcher.pk}
+    page = client_for(researcher).get(SESSIONS_URL, params)
+    assert page.status_code == 400
+    assert escape(message) in page.content.decode()
+
+    with pytest.raises(CommandError, match=re.escape(f"{option}: ") + r".*" + re.escape(message)):
         call_command("export_sessions", "--out", str(tmp_path / "s.csv"), *args)
 
-    assert not (tmp_path / "s.csv").exists()
+    assert list(tmp_path.iterdir()) == []
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_refused_option_writes_none_of_the_files(tmp_path, records):
+    paths = [tmp_path / name for name in ("s.csv", "b.csv", "o.csv", "c.csv")]
+    with pytest.raises(CommandError, match="--technique"):
+        call_command(
+            "export_sessions",
+            *("--out", paths[0], "--blend-out", paths[1], "--outcomes-out", paths[2], "--codebook-out", paths[3]),
+            *("--technique", "laser"),
+        )
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_refused_option_is_named(tmp_path, records):
+    with pytest.raises(CommandError) as refused:
+        call_command("export_sessions", "--out", str(tmp_path / "s.csv"), "--technique", "laser", "--to", "soon")
+
+    assert "--technique: " in str(refused.value) and "--to: Enter a valid date." in str(refused.value)
+
+
+def test_a_command_export_is_audited_as_a_page_export_is(tmp_path, client_for, researcher, records):
+    doctor = records["doctor"]
+    body(
+        client_for(researcher).get(
+            SESSIONS_URL, {"technique": "mmp", "date_from": "2026-03-01", "clinician": doctor.pk}
+        )
+    )
+    call_command(
+        "export_sessions",
+        *("--out", str(tmp_path / "s.csv"), "--technique", "mmp", "--from", "2026-03-01", "--clinician", "dr.export"),
+        stdout=io.StringIO(),
+    )
+
+    page, shell = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert (page.user, page.username) == (researcher, "researcher")
+    assert (shell.user, shell.username) == (None, "(shell)")
+    assert shell.detail == page.detail
+    assert page.detail == {
+        "file": "sessions.csv",
+        "filters": {"technique": "mmp", "date_from": "2026-03-01", "clinician": str(doctor.pk)},
+        "rows": 2,
+        "complete": True,
+    }
 
 
 def test_the_sessions_file_is_required():
@@ -182,3 +249,12 @@ def test_a_write_that_fails_is_not_recorded_as_a_complete_export(records):
         call_command("export_sessions", "--out", "/dev/full")
 
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, detail__complete=True).exists()
+
+
+def test_from_the_shell_a_refused_option_exits_non_zero_with_the_message(tmp_path, records, capsys):
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["manage.py", "export_sessions", "--out", str(tmp_path / "s.csv"), "--preset", "x"])
+
+    assert exited.value.code != 0
+    assert "--preset: Select a valid choice. x is not one of the available choices." in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -92,7 +92,7 @@ def test_the_chunk_size_does_not_change_the_rows(make_sessions):
 
 def test_the_download_is_streamed_with_queries_per_chunk(client_for, researcher, make_sessions, monkeypatch):
     # The Python path's chunks (SQLite's; PostgreSQL's COPY slices: tests/research/test_copy_lines.py).
-    monkeypatch.setitem(views.DOWNLOADS, "sessions", lambda filters: csv_lines(session_rows(filters, chunk_size=10)))
+    monkeypatch.setitem(views.FILES, "sessions", lambda filters: csv_lines(session_rows(filters, chunk_size=10)))
     client = client_for(researcher)
     make_sessions(30)
     body(client.get(SESSIONS_URL))  # warm up: sessions and permissions

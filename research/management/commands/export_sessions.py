@@ -1,85 +1,92 @@
 import time
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_date
 
 from clinic.vocabularies import Diagnosis, Technique
 from research.columns import codebook_rows
-from research.export import blend_lines, outcome_lines, session_lines
-from research.files import csv_lines, record_export
-from research.query import ExportFilters
+from research.export import FILES
+from research.files import audited, csv_lines
+from research.forms import ExportForm
 
-
-def day(text):
-    value = parse_date(text) if text else None
-    if value is None:
-        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}")
-    return value
+# A shell export has no user account: the audit trail names it by this username.
+SHELL_USERNAME = "(shell)"
+# The export page's form fields whose option is not simply "--<field>".
+OPTIONS = {"date_from": "--from", "date_to": "--to"}
 
 
 class Command(BaseCommand):
-    help = "Write the de-identified research export (the same rows as the export page) to CSV files."
+    help = (
+        "Write the de-identified research export (the same rows as the export page) to CSV files. "
+        "The filters go through the export page's form: the command refuses what the page refuses, "
+        f"with the page's messages. Each file but the codebook is recorded in the audit trail as {SHELL_USERNAME}."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="The sessions file to write (wide, one row per session).")
         parser.add_argument("--blend-out", help="Also write the blend components file (long) here.")
         parser.add_argument("--outcomes-out", help="Also write the outcomes file (long) here.")
         parser.add_argument("--codebook-out", help="Also write the codebook here.")
-        parser.add_argument("--technique", choices=Technique.values)
-        parser.add_argument("--from", dest="date_from", type=day, help="First session date, YYYY-MM-DD.")
-        parser.add_argument("--to", dest="date_to", type=day, help="Last session date, YYYY-MM-DD.")
-        parser.add_argument("--diagnosis", choices=Diagnosis.values)
-        parser.add_argument("--preset", help="A preset's slug (every version).")
+        parser.add_argument("--technique", help=f"A technique's code: {', '.join(Technique.values)}.")
+        parser.add_argument("--from", dest="date_from", help="First session date, YYYY-MM-DD.")
+        parser.add_argument("--to", dest="date_to", help="Last session date, YYYY-MM-DD.")
+        parser.add_argument("--diagnosis", help=f"A diagnosis' code: {', '.join(Diagnosis.values)}.")
+        parser.add_argument("--preset", help="A published or retired preset's slug (every version).")
         parser.add_argument("--clinician", help="A clinician's username.")
         parser.add_argument("--include-demo", action="store_true", help="Include synthetic demo records.")
 
-    def handle(self, *args, out, blend_out, outcomes_out, codebook_out, clinician, **options):
-        if options["date_from"] and options["date_to"] and options["date_from"] > options["date_to"]:
-            raise CommandError("--to is before --from.")
-        clinician_id = None
-        if clinician:
-            user = get_user_model().objects.filter(username=clinician).first()
-            if user is None:
-                raise CommandError(f"No user named {clinician!r}.")
-            clinician_id = user.pk
-        filters = ExportFilters(
-            technique=options["technique"] or "",
-            date_from=options["date_from"],
-            date_to=options["date_to"],
-            diagnosis=options["diagnosis"] or "",
-            preset=options["preset"] or "",
-            clinician=clinician_id,
-            include_demo=options["include_demo"],
-        )
-        outputs = [
-            (out, session_lines, "sessions.csv"),
-            (blend_out, blend_lines, "blend_components.csv"),
-            (outcomes_out, outcome_lines, "outcomes.csv"),
-        ]
-        for path, lines, name in outputs:
+    def handle(self, *args, out, blend_out, outcomes_out, codebook_out, **options):
+        filters = _filters(options)
+        for path, name in ((out, "sessions"), (blend_out, "blend_components"), (outcomes_out, "outcomes")):
             if path:
                 started = time.perf_counter()
-                written = self._write(path, lines(filters), audit={"file_name": name, "filters": filters})
-                self.stdout.write(f"{path}: {written} rows in {time.perf_counter() - started:.1f} s")
+                lines = audited(
+                    _written(path, FILES[name](filters)),
+                    file_name=f"{name}.csv",
+                    filters=filters,
+                    username=SHELL_USERNAME,
+                )
+                rows = _exhaust(lines, path) - 1  # the header is not a row of data
+                self.stdout.write(f"{path}: {rows} rows in {time.perf_counter() - started:.1f} s")
         if codebook_out:
-            written = self._write(codebook_out, csv_lines(codebook_rows()))
-            self.stdout.write(f"{codebook_out}: {written} variables")
+            variables = _exhaust(_written(codebook_out, csv_lines(codebook_rows())), codebook_out) - 1
+            self.stdout.write(f"{codebook_out}: {variables} variables")
 
-    def _write(self, path, lines, audit=None):
-        """Write the CSV lines; an audited export counts as complete only once its file is closed."""
-        count, complete = -1, False
-        try:
-            with Path(path).open("w", newline="", encoding="utf-8") as handle:
-                for line in lines:
-                    handle.write(line)
-                    count += 1
-            complete = True
-        except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
-        finally:
-            if audit:
-                lines.close()
-                record_export(**audit, rows=count, complete=complete, username="(shell)")
-        return count
+
+def _filters(options):
+    """The export page's form bound to the options (the clinician by username); its errors as one CommandError."""
+    data = {name: options[name] for name in ExportForm.base_fields if options.get(name) not in (None, "", False)}
+    form = ExportForm(data, clinician_by="username")
+    if not form.is_valid():
+        raise CommandError(
+            " ".join(
+                f"{OPTIONS.get(name, '--' + name.replace('_', '-'))}: {message}"
+                for name, messages in form.errors.items()
+                for message in messages
+            )
+        )
+    return form.filters()
+
+
+def _written(path, lines):
+    """Write the lines to the file, passing each on once written, and end only once the file is closed:
+    an audited export counts as complete only when its bytes are all out."""
+    try:
+        with Path(path).open("w", newline="", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line)
+                yield line
+    finally:
+        # Close the source at once, not when it is collected: it may hold the export's transaction.
+        lines.close()
+
+
+def _exhaust(lines, path):
+    """How many lines were written to `path`; an error of the file system as a CommandError."""
+    count = 0
+    try:
+        for _line in lines:
+            count += 1
+    except OSError as error:
+        raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
+    return count
