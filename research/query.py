@@ -1,5 +1,5 @@
 """What the research files share: the session query with its filters, one snapshot per file, the pseudonyms
-and the de-identification constants. Both line paths (research.rows in Python, research.copy_lines in
+and the de-identification constants. Both line paths (research.export in Python, research.copy_lines in
 PostgreSQL) read from here."""
 
 import hmac
