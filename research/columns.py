@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from clinic.models import CartridgeConfiguration, ConcentrationUnit, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
+from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent
 
 
@@ -75,18 +76,6 @@ BLEND_COLUMNS = [
     Column("volume_ml", "Volume", "decimal", "mL", "0–20"),
 ]
 
-# (measure code, assessment field, unit) of the outcomes file.
-OUTCOME_MEASURES = [
-    ("hair_density", "hair_density_per_cm2", "hairs/cm²"),
-    ("shaft_diameter", "shaft_diameter_um", "µm"),
-    ("terminal_vellus_ratio", "terminal_vellus_ratio", "ratio"),
-    ("global_photographic_assessment", "global_photo_assessment", "score −3…+3"),
-    ("salt_score", "salt_score", "%"),
-    ("norwood_hamilton_stage", "norwood_hamilton_stage", "stage"),
-    ("ludwig_stage", "ludwig_stage", "stage"),
-    ("satisfaction", "satisfaction", "score 1–5"),
-]
-
 OUTCOME_COLUMNS = [
     Column("patient_id", "Pseudonymous patient key (joins the sessions file)", "text"),
     Column(
@@ -95,9 +84,11 @@ OUTCOME_COLUMNS = [
         "integer",
         "days",
     ),
-    Column("measure", "What was measured", "code", allowed="; ".join(code for code, _f, _u in OUTCOME_MEASURES)),
+    Column("measure", "What was measured", "code", allowed="; ".join(m.export_code for m in ASSESSMENT_MEASURES)),
     Column("value", "The value (a number, or a stage for the staging measures)", "text"),
-    Column("unit", "Unit of the value", "text", allowed="; ".join(sorted({u for _c, _f, u in OUTCOME_MEASURES}))),
+    Column(
+        "unit", "Unit of the value", "text", allowed="; ".join(sorted({m.export_unit for m in ASSESSMENT_MEASURES}))
+    ),
     Column("site", "Where hair density was measured", "code", allowed=codes(ScalpZone.choices)),
 ]
 

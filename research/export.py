@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from research import copy_lines
-from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, OUTCOME_MEASURES, SESSION_COLUMNS
+from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
 from research.files import csv_lines
 from research.query import (
     FORMULA_STARTS,
@@ -32,6 +32,7 @@ from research.query import (
     pseudonym,
     pseudonym_key,
 )
+from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Assessment, BlendComponent, TreatmentSession
 
 CHUNK_SIZE = 2000
@@ -80,13 +81,13 @@ def outcome_rows(filters):
         patient_key = pseudonym("p", assessment.patient_id, key)
         first = assessment.first_session_at
         days = _number((assessment.assessed_on - first.astimezone(zone).date()).days) if first else ""
-        for measure, field, unit in OUTCOME_MEASURES:
-            value = getattr(assessment, field)
-            if value in (None, ""):
+        for measure in ASSESSMENT_MEASURES:
+            value = measure.value_of(assessment)
+            if value is None:
                 continue
-            site = assessment.density_site if measure == "hair_density" else ""
+            site = getattr(assessment, measure.site_field) if measure.site_field else ""
             shown = _number(value) if isinstance(value, (int, Decimal)) else _text(value)
-            yield [patient_key, days, measure, shown, _text(unit), _text(site)]
+            yield [patient_key, days, measure.export_code, shown, _text(measure.export_unit), _text(site)]
 
 
 def session_lines(filters, chunk_size=None):

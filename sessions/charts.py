@@ -5,18 +5,12 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 
 from clinic.formatting import plain
+from sessions.measures import ASSESSMENT_MEASURES
 
 WIDTH, HEIGHT, MARGIN = 640, 170, 36
 
 # (field, label, unit) of each charted measure, in the order shown.
-MEASURES = [
-    ("hair_density_per_cm2", "Hair density", "hairs/cm²"),
-    ("shaft_diameter_um", "Mean shaft diameter", "µm"),
-    ("terminal_vellus_ratio", "Terminal:vellus ratio", ""),
-    ("global_photo_assessment", "Global photographic assessment (−3…+3)", ""),
-    ("salt_score", "SALT score", "%"),
-    ("satisfaction", "Patient satisfaction (1–5)", ""),
-]
+MEASURES = [(measure.field, measure.label, measure.unit) for measure in ASSESSMENT_MEASURES if measure.charted]
 
 
 @dataclass(frozen=True)

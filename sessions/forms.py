@@ -7,8 +7,8 @@ from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, Versioned
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from clinic.vocabularies import ScalpZone
 from protocols.models import PresetStatus, ProtocolPreset
+from sessions.measures import ASSESSMENT_MEASURES, MEASURE_FIELDS
 from sessions.models import (
-    ASSESSMENT_MEASURES,
     NO_MEASURE,
     Assessment,
     BlendComponent,
@@ -230,19 +230,7 @@ class VoidForm(forms.Form):
 class AssessmentForm(RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = [
-            "assessed_on",
-            "session",
-            "density_site",
-            "hair_density_per_cm2",
-            "shaft_diameter_um",
-            "terminal_vellus_ratio",
-            "global_photo_assessment",
-            "salt_score",
-            "norwood_hamilton_stage",
-            "ludwig_stage",
-            "satisfaction",
-        ]
+        fields = ["assessed_on", "session", "density_site", *MEASURE_FIELDS]
         widgets = {"assessed_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -250,10 +238,14 @@ class AssessmentForm(RangeMessagesMixin, forms.ModelForm):
         self.fields["session"].queryset = TreatmentSession.objects.current().filter(patient=self.instance.patient)
         self.fields["session"].label_from_instance = lambda session: str(session)
 
+    def measure_fields(self):
+        """(measure, bound field) in the declared order, for the template."""
+        return [(measure, self[measure.field]) for measure in ASSESSMENT_MEASURES]
+
     def _post_clean(self):
         super()._post_clean()
         # A measure refused for its range is still a measure the clinician recorded: one message is enough.
-        if any(name in self._errors for name in ASSESSMENT_MEASURES) and NON_FIELD_ERRORS in self._errors:
+        if any(name in self._errors for name in MEASURE_FIELDS) and NON_FIELD_ERRORS in self._errors:
             kept = [message for message in self._errors[NON_FIELD_ERRORS] if message != NO_MEASURE]
             if kept:
                 self._errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")

@@ -5,7 +5,6 @@ Migrations name `sessions.models.validate_zones` and friends, so they are import
 
 from sessions.models.blend import BlendComponent
 from sessions.models.outcomes import (
-    ASSESSMENT_MEASURES,
     NO_MEASURE,
     Assessment,
     AssessmentQuerySet,
@@ -27,7 +26,6 @@ from sessions.models.session import (
 from sessions.models.voidable import Voidable, VoidableQuerySet
 
 __all__ = [
-    "ASSESSMENT_MEASURES",
     "FUTURE_TOLERANCE",
     "NO_MEASURE",
     "Anaesthesia",

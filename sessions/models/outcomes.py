@@ -7,23 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic import ranges
 from clinic.models import Patient
-from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone
+from clinic.vocabularies import Diagnosis, ScalpZone
+from sessions import measures
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable, VoidableQuerySet
 
 NO_MEASURE = "Record at least one measure."
-ASSESSMENT_MEASURES = [
-    "hair_density_per_cm2",
-    "shaft_diameter_um",
-    "terminal_vellus_ratio",
-    "global_photo_assessment",
-    "salt_score",
-    "norwood_hamilton_stage",
-    "ludwig_stage",
-    "satisfaction",
-]
 
 
 class AssessmentQuerySet(VoidableQuerySet):
@@ -50,24 +40,16 @@ class Assessment(Voidable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="assessed by"
     )
     density_site = models.CharField("density site", max_length=20, choices=ScalpZone.choices, blank=True)
-    hair_density_per_cm2 = ranges.HAIR_DENSITY.field(
-        models.DecimalField, "hair density (hairs/cm²)", max_digits=5, decimal_places=1
+    hair_density_per_cm2 = measures.HAIR_DENSITY.model_field(models.DecimalField, max_digits=5, decimal_places=1)
+    shaft_diameter_um = measures.SHAFT_DIAMETER.model_field(models.DecimalField, max_digits=5, decimal_places=1)
+    terminal_vellus_ratio = measures.TERMINAL_VELLUS_RATIO.model_field(
+        models.DecimalField, max_digits=5, decimal_places=2
     )
-    shaft_diameter_um = ranges.SHAFT_DIAMETER_UM.field(
-        models.DecimalField, "mean shaft diameter (µm)", max_digits=5, decimal_places=1
-    )
-    terminal_vellus_ratio = ranges.TERMINAL_VELLUS_RATIO.field(
-        models.DecimalField, "terminal:vellus ratio", max_digits=5, decimal_places=2
-    )
-    global_photo_assessment = ranges.GLOBAL_PHOTO_ASSESSMENT.field(
-        models.SmallIntegerField, "global photographic assessment (−3…+3)"
-    )
-    salt_score = ranges.SALT_SCORE.field(models.DecimalField, "SALT score (%)", max_digits=4, decimal_places=1)
-    norwood_hamilton_stage = models.CharField(
-        "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
-    )
-    ludwig_stage = models.CharField("Ludwig stage", max_length=4, choices=LudwigStage.choices, blank=True)
-    satisfaction = ranges.SATISFACTION.field(models.PositiveSmallIntegerField, "patient satisfaction (1–5)")
+    global_photo_assessment = measures.GLOBAL_PHOTO_ASSESSMENT.model_field(models.SmallIntegerField)
+    salt_score = measures.SALT_SCORE.model_field(models.DecimalField, max_digits=4, decimal_places=1)
+    norwood_hamilton_stage = measures.NORWOOD_HAMILTON_STAGE.model_field(models.CharField, max_length=12)
+    ludwig_stage = measures.LUDWIG_STAGE.model_field(models.CharField, max_length=4)
+    satisfaction = measures.SATISFACTION.model_field(models.PositiveSmallIntegerField)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -77,12 +59,7 @@ class Assessment(Voidable):
         ordering = ["assessed_on", "pk"]
         constraints = [
             *Voidable.Meta.constraints,
-            ranges.HAIR_DENSITY.constraint("hair_density_per_cm2", name="assessment_density_range"),
-            ranges.SHAFT_DIAMETER_UM.constraint("shaft_diameter_um", name="assessment_shaft_range"),
-            ranges.TERMINAL_VELLUS_RATIO.constraint("terminal_vellus_ratio", name="assessment_tv_ratio_range"),
-            ranges.GLOBAL_PHOTO_ASSESSMENT.constraint("global_photo_assessment", name="assessment_gpa_range"),
-            ranges.SALT_SCORE.constraint("salt_score", name="assessment_salt_range"),
-            ranges.SATISFACTION.constraint("satisfaction", name="assessment_satisfaction_range"),
+            *(measure.constraint() for measure in measures.ASSESSMENT_MEASURES if measure.range),
         ]
 
     def __str__(self):
@@ -100,21 +77,9 @@ class Assessment(Voidable):
             errors["density_site"] = "Say where the density was measured."
         if self.salt_score is not None and self.patient_id and self.patient.diagnosis not in Diagnosis.areata_family():
             errors["salt_score"] = "A SALT score applies to alopecia areata, totalis or universalis only."
-        measured = [
-            self.hair_density_per_cm2,
-            self.shaft_diameter_um,
-            self.terminal_vellus_ratio,
-            self.global_photo_assessment,
-            self.salt_score,
-            self.satisfaction,
-        ]
         if self.norwood_hamilton_stage and self.ludwig_stage:
             errors["ludwig_stage"] = "Give one staging: Norwood–Hamilton or Ludwig."
-        if (
-            not errors
-            and all(value is None for value in measured)
-            and not (self.norwood_hamilton_stage or self.ludwig_stage)
-        ):
+        if not errors and not measures.has_a_measure(self):
             errors["__all__"] = NO_MEASURE
         if errors:
             raise ValidationError(errors)

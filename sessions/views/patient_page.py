@@ -8,6 +8,7 @@ from audit.services import record_event
 from clinic.access import get_patient_for
 from sessions.charts import outcome_charts
 from sessions.courses import course_numbers, courses_for
+from sessions.measures import TABLE_COLUMNS, table_cells
 from sessions.models import Assessment, TreatmentSession
 
 
@@ -26,7 +27,8 @@ def patient_detail(request, pk):
         "voided_count": sessions.voided().count(),
         "show_voided": show_voided,
         "courses": courses_for(patient),
-        "assessments": assessments,
+        "measure_columns": TABLE_COLUMNS,
+        "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
         "charts": outcome_charts(assessments, sessions.current().select_related("preset").order_by("performed_at")),
         "course_numbers": course_numbers(patient),
     }
