@@ -1,12 +1,14 @@
-"""Course tracking: session n of N, the next due date from the preset's interval, overdue courses."""
+"""Course tracking: session n of N, the next due date from the preset's interval, overdue courses; courses
+of sessions logged without a preset, numbered by technique."""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from protocols.models import ProtocolPreset
-from sessions.courses import course_numbers, course_position, courses_for
+from clinic.vocabularies import Technique
+from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
+from sessions.courses import course_numbers, course_places, course_position, courses_for
 from sessions.services import void_record
 from tests.factories import PatientFactory, SessionFactory
 
@@ -89,8 +91,8 @@ def test_course_position_counts_earlier_sessions_and_days_since_the_previous(mon
     patient = PatientFactory()
     first, second, third = course_of(patient, monthly, date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 3))
 
-    assert course_position(first) == (1, None)
-    assert course_position(third) == (3, 32)
+    assert (course_position(first).number, course_position(first).days_since_previous) == (1, None)
+    assert (course_position(third).number, course_position(third).days_since_previous) == (3, 32)
     assert course_numbers(patient) == {first.pk: 1, second.pk: 2, third.pk: 3}
 
 
@@ -106,3 +108,78 @@ def test_the_patient_page_shows_session_n_of_n_and_flags_an_overdue_course(clini
     assert f"next due {last + timedelta(days=30):%Y-%m-%d}" in courses
     assert "overdue" in courses
     assert "session 2 of 4" in body.split('id="timeline"')[1]
+
+
+def logged_without_preset(patient, technique, *days):
+    return [SessionFactory(patient=patient, technique=technique, performed_at=on(day)) for day in days]
+
+
+def test_sessions_without_a_preset_make_a_course_per_technique_with_no_total_or_due_date(monthly):
+    patient = PatientFactory()
+    logged_without_preset(patient, Technique.MICRONEEDLING, date(2026, 1, 1), date(2026, 2, 1))
+    course_of(patient, monthly, date(2026, 1, 15))
+    *_, third = logged_without_preset(patient, Technique.MICRONEEDLING, date(2026, 3, 1))
+    (mesotherapy,) = logged_without_preset(patient, Technique.MESOTHERAPY, date(2026, 3, 2))
+
+    courses = courses_for(patient, today=date(2027, 1, 1))
+
+    assert [(c.preset, c.technique_label, c.place.label) for c in courses] == [
+        (None, "Microneedling", "session 3"),
+        (monthly, monthly.get_technique_display(), "session 1 of 4"),
+        (None, "Mesotherapy", "session 1"),
+    ]
+    assert (courses[0].due_from, courses[0].overdue, courses[0].complete) == (None, False, False)
+    assert courses[1].overdue  # a year on: only a preset's course has a due date to miss
+    assert course_places(patient)[third.pk].label == "session 3"
+    assert course_places(patient)[mesotherapy.pk].label == "session 1"
+    assert third.pk not in course_numbers(patient)  # the preset courses' numbers, as photo labels show them
+
+
+def test_a_preset_whose_slug_is_a_technique_code_is_not_merged_with_sessions_without_a_preset():
+    spelled_like_mmp = ProtocolPreset.objects.create(
+        name="House MMP protocol",
+        slug=Technique.MMP,
+        status=PresetStatus.PUBLISHED,
+        technique=Technique.MMP,
+        session_count=3,
+        evidence_type=EvidenceType.CASE_SERIES,
+        authors="Tester A",
+    )
+    patient = PatientFactory()
+    plain = logged_without_preset(patient, Technique.MMP, date(2026, 1, 1), date(2026, 2, 1))
+    from_preset = course_of(patient, spelled_like_mmp, date(2026, 1, 15), date(2026, 2, 15))
+
+    places = course_places(patient)
+
+    assert [places[s.pk].label for s in plain + from_preset] == [
+        "session 1",
+        "session 2",
+        "session 1 of 3",
+        "session 2 of 3",
+    ]
+    assert [c.place.label for c in courses_for(patient)] == ["session 2", "session 2 of 3"]
+
+
+def test_the_patient_page_numbers_sessions_logged_without_a_preset(clinician_client):
+    patient = PatientFactory()
+    logged_without_preset(patient, Technique.MICRONEEDLING, date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1))
+
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+
+    courses = body.split('id="courses"')[1].split("</ul>")[0]
+    assert "Microneedling (no preset):" in courses and "session 3 · last on 2026-03-01" in courses
+    assert "next due" not in courses
+    timeline = body.split('id="timeline"')[1]
+    assert timeline.index("session 3") < timeline.index("session 2") < timeline.index("session 1")  # newest first
+
+
+def test_the_session_page_shows_its_place_in_the_course(clinician_client, monthly):
+    patient = PatientFactory()
+    _first, second = course_of(patient, monthly, date(2026, 9, 1), date(2026, 10, 1))
+    (plain,) = logged_without_preset(patient, Technique.MICRONEEDLING, date(2026, 10, 5))
+
+    from_preset = clinician_client.get(second.get_absolute_url()).content.decode()
+    without = clinician_client.get(plain.get_absolute_url()).content.decode()
+
+    assert "· session 2 of 4." in from_preset.split('id="preset"')[1].split("</p>")[0]
+    assert "session 1 of Microneedling without a preset" in without.split('id="preset"')[1].split("</p>")[0]
