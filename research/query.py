@@ -23,7 +23,8 @@ SELECTED = """
     s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
     s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count, s.deviation_summary
 """
-# Course: the sessions of one patient from the same preset (any version), else of the same technique.
+# Course: sessions.courses' definition, its tagged key mirrored: the sessions of one patient from the
+# same preset (any version), else those without a preset of the same technique.
 # The window reads every current session of the patient; the filters apply above it, so a filtered
 # export still numbers each session within its whole course. Only exported or filtered columns are
 # read: free text cannot reach a file by a slip in a column list.
@@ -38,7 +39,9 @@ FROM (
     FROM treatments_treatmentsession s
     LEFT JOIN protocols_protocolpreset cp ON cp.id = s.preset_id
     WHERE s.voided_at IS NULL {patients}
-    WINDOW course AS (PARTITION BY s.patient_id, COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id)
+    WINDOW course AS (
+        PARTITION BY s.patient_id, (cp.slug IS NULL), COALESCE(cp.slug, s.technique) ORDER BY s.performed_at, s.id
+    )
 ) AS s
 JOIN clinic_patient p ON p.id = s.patient_id
 LEFT JOIN clinic_device d ON d.id = s.device_id

@@ -1,18 +1,190 @@
-"""Courses of treatment: the sessions of one patient started from the same preset (any version)."""
+"""Courses of treatment, defined once.
+
+A course is one patient's current (not voided) sessions sharing a course key, ordered by
+(performed_at, pk). The key is ("preset", slug) for a session started from a preset (any version of
+it), otherwise ("technique", technique code): every session has a number in a course, and the tag
+keeps a preset whose slug happens to equal a technique code apart from the sessions logged without a
+preset. Departures, the session total, intervals and due dates exist only for preset courses.
+research.query's SQL window mirrors this key.
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations, summarise
 from sessions.models import BlendComponent, TreatmentSession
 
+PRESET, TECHNIQUE = "preset", "technique"
+
+
+def course_key(session):
+    """The course a session belongs to: tagged, so a preset slug never merges with a technique code."""
+    if session.preset_id is not None:
+        return (PRESET, session.preset.slug)
+    return (TECHNIQUE, session.technique)
+
+
+def in_course_order(sessions):
+    """(session, its number in its course, the previous session of that course or None) for each of
+    `sessions`: one patient's current sessions in (performed_at, pk) order, or every session of some of
+    their courses."""
+    latest = {}
+    counts = {}
+    for session in sessions:
+        key = course_key(session)
+        counts[key] = counts.get(key, 0) + 1
+        yield session, counts[key], latest.get(key)
+        latest[key] = session
+
+
+@dataclass(frozen=True)
+class CoursePlace:
+    """Where a session stands in its course: "session 3 of 4", or "session 3" when there is no total."""
+
+    number: int
+    total: int | None = None  # the preset's session count; None for a course logged without a preset
+    days_since_previous: int | None = None
+    from_preset: bool = False
+
+    @property
+    def label(self):
+        return f"session {self.number} of {self.total}" if self.total else f"session {self.number}"
+
+    def __str__(self):
+        return self.label
+
+
+def _place(session, number, previous):
+    preset = session.preset if session.preset_id is not None else None
+    return CoursePlace(
+        number=number,
+        total=preset.session_count if preset else None,
+        days_since_previous=(session.performed_on - previous.performed_on).days if previous else None,
+        from_preset=preset is not None,
+    )
+
+
+def _current_sessions(patient):
+    return TreatmentSession.objects.current().filter(patient=patient).select_related("preset")
+
+
+def _of_course(sessions, key):
+    kind, value = key
+    return sessions.filter(preset__slug=value) if kind == PRESET else sessions.filter(preset=None, technique=value)
+
+
+def course_position(session):
+    """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute)."""
+    others = _of_course(_current_sessions(session.patient_id), course_key(session))
+    if session.pk:
+        others = others.exclude(pk=session.pk)
+    history = sorted([*others, session], key=lambda s: (s.performed_at, s.pk is None, s.pk or 0))
+    for candidate, number, previous in in_course_order(history):
+        if candidate is session:
+            return _place(session, number, previous)
+    raise AssertionError("the session is part of its own history")
+
+
+def course_places(patient):
+    """{session pk: its CoursePlace} for every current session of the patient."""
+    sessions = _current_sessions(patient).order_by("performed_at", "pk")
+    return {session.pk: _place(session, number, previous) for session, number, previous in in_course_order(sessions)}
+
+
+def course_numbers(patient):
+    """{session pk: its number in its course} for the patient's current sessions started from a preset."""
+    return {pk: place.number for pk, place in course_places(patient).items() if place.from_preset}
+
+
+def _departures(session, *, components, preset_components, number, days_since_previous):
+    return deviations(
+        session=session,
+        components=components,
+        preset=session.preset,
+        preset_components=preset_components,
+        days_since_previous=days_since_previous,
+        session_number=number,
+    )
+
+
+def session_deviations(session, components):
+    if session.preset_id is None:
+        return []
+    place = course_position(session)
+    return _departures(
+        session,
+        components=components,
+        preset_components=list(session.preset.blend_components.all()),
+        number=place.number,
+        days_since_previous=place.days_since_previous,
+    )
+
+
+def departures_in_course_order(sessions, *, components_of, preset_blend_of):
+    """(session, its departures) for each session started from a preset among `sessions` (as
+    in_course_order takes them); `components_of(session)` and `preset_blend_of(preset)` give the blends."""
+    for session, number, previous in in_course_order(sessions):
+        if session.preset_id is None:
+            continue
+        place = _place(session, number, previous)
+        yield (
+            session,
+            _departures(
+                session,
+                components=components_of(session),
+                preset_components=preset_blend_of(session.preset),
+                number=place.number,
+                days_since_previous=place.days_since_previous,
+            ),
+        )
+
+
+def as_stored(found):
+    """Departures as a session stores them: (deviation_count, deviation_summary)."""
+    return len(found), summarise(found)
+
+
+def refresh_course_deviations(patient, slug):
+    """Recompute and store the departures of every current session of one preset course, in course order.
+
+    Called when a session of the course is saved or voided, or its blend changes: a session's
+    number in the course and the interval since the one before depend on its neighbours.
+    """
+    if not slug:
+        return
+    sessions = (
+        _of_course(_current_sessions(patient), (PRESET, slug))
+        .select_related("cartridge")
+        .prefetch_related(
+            Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product"))
+        )
+        .order_by("performed_at", "pk")
+    )
+    preset_blends = {}
+
+    def preset_blend_of(preset):
+        if preset.pk not in preset_blends:
+            preset_blends[preset.pk] = list(preset.blend_components.all())
+        return preset_blends[preset.pk]
+
+    changed = []
+    for session, found in departures_in_course_order(
+        sessions, components_of=lambda s: list(s.blend_components.all()), preset_blend_of=preset_blend_of
+    ):
+        stored = as_stored(found)
+        if (session.deviation_count, session.deviation_summary) != stored:
+            session.deviation_count, session.deviation_summary = stored
+            changed.append(session)
+    TreatmentSession.objects.bulk_update(changed, ["deviation_count", "deviation_summary"])
+
 
 @dataclass(frozen=True)
 class Course:
-    preset: object  # the version used by the latest session
+    preset: object  # the version used by the latest session; None for a course logged without a preset
+    technique_label: str  # the technique of the latest session
     done: int
     total: int | None
     last_on: date
@@ -21,108 +193,29 @@ class Course:
     overdue: bool
     complete: bool
 
-
-def _course_sessions(patient, slug):
-    return TreatmentSession.objects.current().filter(patient=patient, preset__slug=slug)
-
-
-def course_position(session):
-    """(session number in its course, days since the previous session of the course) for a saved or new session."""
-    if session.preset_id is None:
-        return None, None
-    course = _course_sessions(session.patient, session.preset.slug)
-    moment = session.performed_at
-    if session.pk:  # the same order as the export's: by time, then by creation
-        earlier = course.filter(Q(performed_at__lt=moment) | Q(performed_at=moment, pk__lt=session.pk))
-    else:
-        earlier = course.filter(performed_at__lte=moment)
-    previous = earlier.order_by("-performed_at").first()
-    days = (session.performed_on - previous.performed_on).days if previous else None
-    return earlier.count() + 1, days
-
-
-def session_deviations(session, components):
-    if session.preset_id is None:
-        return []
-    number, days = course_position(session)
-    return deviations(
-        session=session,
-        components=components,
-        preset=session.preset,
-        preset_components=list(session.preset.blend_components.all()),
-        days_since_previous=days,
-        session_number=number,
-    )
+    @property
+    def place(self):
+        return CoursePlace(self.done, self.total, from_preset=self.preset is not None)
 
 
 def courses_for(patient, today=None):
-    """One Course per preset the patient has been treated with, oldest first."""
+    """One Course per course of the patient (preset or technique), by their first session."""
     today = today or timezone.localdate()
-    by_slug = {}
-    sessions = TreatmentSession.objects.current().filter(patient=patient, preset__isnull=False)
-    for session in sessions.select_related("preset").order_by("performed_at", "pk"):
-        by_slug.setdefault(session.preset.slug, []).append(session)
-    courses = []
-    for course_sessions in by_slug.values():
-        last = course_sessions[-1]
-        preset = last.preset
-        done = len(course_sessions)
-        complete = preset.session_count is not None and done >= preset.session_count
-        due_from = due_to = None
-        if not complete and (preset.interval_min_days or preset.interval_max_days):
-            due_from = last.performed_on + timedelta(days=preset.interval_min_days or preset.interval_max_days)
-            due_to = last.performed_on + timedelta(days=preset.interval_max_days or preset.interval_min_days)
-        overdue = due_to is not None and today > due_to + timedelta(days=INTERVAL_TOLERANCE_DAYS)
-        courses.append(
-            Course(preset, done, preset.session_count, last.performed_on, due_from, due_to, overdue, complete)
-        )
-    return courses
+    latest = {}
+    for session, number, _previous in in_course_order(_current_sessions(patient).order_by("performed_at", "pk")):
+        latest[course_key(session)] = (session, number)
+    return [_course(last, done, today) for last, done in latest.values()]
 
 
-def course_numbers(patient):
-    """{session pk: its number in its course} for the patient's current sessions started from a preset."""
-    numbers, counts = {}, {}
-    sessions = TreatmentSession.objects.current().filter(patient=patient, preset__isnull=False)
-    for pk, slug in sessions.order_by("performed_at", "pk").values_list("pk", "preset__slug"):
-        counts[slug] = counts.get(slug, 0) + 1
-        numbers[pk] = counts[slug]
-    return numbers
-
-
-def refresh_course_deviations(patient, slug):
-    """Recompute and store the departures of every current session of one course, in course order.
-
-    Called when a session of the course is saved or voided, or its blend changes: a session's
-    number in the course and the interval since the one before depend on its neighbours.
-    """
-    if not slug:
-        return
-    sessions = list(
-        _course_sessions(patient, slug)
-        .select_related("preset", "cartridge")
-        .prefetch_related(
-            Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product"))
-        )
-        .order_by("performed_at", "pk")
+def _course(last, done, today):
+    preset = last.preset if last.preset_id is not None else None
+    total = preset.session_count if preset else None
+    complete = total is not None and done >= total
+    due_from = due_to = None
+    if preset and not complete and (preset.interval_min_days or preset.interval_max_days):
+        due_from = last.performed_on + timedelta(days=preset.interval_min_days or preset.interval_max_days)
+        due_to = last.performed_on + timedelta(days=preset.interval_max_days or preset.interval_min_days)
+    overdue = due_to is not None and today > due_to + timedelta(days=INTERVAL_TOLERANCE_DAYS)
+    return Course(
+        preset, last.get_technique_display(), done, total, last.performed_on, due_from, due_to, overdue, complete
     )
-    preset_blends = {}
-    changed = []
-    previous = None
-    for number, session in enumerate(sessions, start=1):
-        preset = session.preset
-        if preset.pk not in preset_blends:
-            preset_blends[preset.pk] = list(preset.blend_components.all())
-        found = deviations(
-            session=session,
-            components=list(session.blend_components.all()),
-            preset=preset,
-            preset_components=preset_blends[preset.pk],
-            days_since_previous=(session.performed_on - previous.performed_on).days if previous else None,
-            session_number=number,
-        )
-        stored = (len(found), summarise(found))
-        if (session.deviation_count, session.deviation_summary) != stored:
-            session.deviation_count, session.deviation_summary = stored
-            changed.append(session)
-        previous = session
-    TreatmentSession.objects.bulk_update(changed, ["deviation_count", "deviation_summary"])

@@ -24,7 +24,7 @@ from clinic.models import (
     ProductKind,
 )
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
-from protocols.deviations import deviations, summarise
+from sessions.courses import as_stored, departures_in_course_order
 from sessions.models import Anaesthesia, Assessment, BlendComponent, Endpoint, ImmediateAdverseEvent, TreatmentSession
 
 DEMO_CLINICIAN = "demo.clinician"
@@ -203,18 +203,10 @@ def _store_deviations(sessions, components, preset):
     by_session = {}
     for component in components:
         by_session.setdefault(id(component.session), []).append(component)
-    previous = None
-    for number, session in enumerate(sessions, start=1):
-        found = deviations(
-            session=session,
-            components=by_session.get(id(session), []),
-            preset=preset,
-            preset_components=preset.blend,
-            days_since_previous=(session.performed_on - previous.performed_on).days if previous else None,
-            session_number=number,
-        )
-        session.deviation_count, session.deviation_summary = len(found), summarise(found)
-        previous = session
+    for session, found in departures_in_course_order(
+        sessions, components_of=lambda s: by_session.get(id(s), []), preset_blend_of=lambda _version: preset.blend
+    ):
+        session.deviation_count, session.deviation_summary = as_stored(found)
 
 
 def _sessions(rng, patient, count, catalogue, clinician, now, presets):

@@ -7,7 +7,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from sessions.charts import outcome_charts
-from sessions.courses import course_numbers, courses_for
+from sessions.courses import course_places, courses_for
 from sessions.measures import TABLE_COLUMNS, table_cells
 from sessions.models import Assessment, TreatmentSession
 
@@ -30,6 +30,6 @@ def patient_detail(request, pk):
         "measure_columns": TABLE_COLUMNS,
         "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
         "charts": outcome_charts(assessments, sessions.current().select_related("preset").order_by("performed_at")),
-        "course_numbers": course_numbers(patient),
+        "course_places": course_places(patient),
     }
     return render(request, "sessions/patient_detail.html", context)

@@ -110,12 +110,11 @@ def session_detail(request, pk):
     session = get_session_for(request.user, pk)
     record_event(AuditAction.VIEW, session)
     components = session.blend_components.all()
-    number, _days = course_position(session)
     context = {
         "session": session,
         "warnings": session_warnings(session, components),
         "deviations": session_deviations(session, components),
-        "course_number": number,
+        "course_place": None if session.is_voided else course_position(session),
         "amendments": amendments(session),
         "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
         "voided_photos": SessionPhoto.objects.voided().filter(session=session).select_related("voided_by"),

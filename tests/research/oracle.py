@@ -45,8 +45,11 @@ def courses(session):
         .select_related("preset")
         .order_by("performed_at", "pk")
     )
-    course = session.preset.slug if session.preset_id else session.technique
-    same = [s for s in history if (s.preset.slug if s.preset_id else s.technique) == course]
+
+    def course(s):  # a preset's slug is tagged apart from a technique code that spells the same
+        return ("preset", s.preset.slug) if s.preset_id else ("technique", s.technique)
+
+    same = [s for s in history if course(s) == course(session)]
     return [s.pk for s in same].index(session.pk) + 1, history[0].performed_on
 
 

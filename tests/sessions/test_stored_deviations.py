@@ -1,14 +1,18 @@
 """Each session stores its departures from its preset, and they stay what the live check says
-through every change to its course: a new session, a back-dated one, a void, a blend row removed."""
+through every change to its course: a new session, a back-dated one, a void, a blend row removed.
+Migration 0006, which filled them first with a frozen copy of the rule, stores the same."""
 
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from protocols.deviations import summarise
 from protocols.models import ProtocolPreset
+from protocols.services import new_version, publish
 from sessions.courses import session_deviations
 from sessions.models import BlendComponent, TreatmentSession
 from sessions.services import save_session, void_record
@@ -116,3 +120,34 @@ def test_a_session_without_a_preset_stores_nothing(clinician):
 
     session.refresh_from_db()
     assert (session.deviation_count, session.deviation_summary) == (None, "")
+
+
+@pytest.fixture(scope="module")
+def models_as_of_0006():
+    """The models as migration 0006 sees them (its historical state), without migrating the database."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return loader.project_state(("treatments", "0006_stored_deviations")).apps
+
+
+def test_migration_0006_fills_what_the_course_refresh_stores(clinician, barletta, triamcinolone, models_as_of_0006):
+    version_2 = new_version(barletta)
+    publish(version_2)
+    patient, other = PatientFactory(), PatientFactory()
+    for days_ago, preset, depth in ((150, barletta, "1.5"), (100, barletta, "1.0"), (90, version_2, "1.0")):
+        log(patient, clinician, preset, days_ago=days_ago, lot=triamcinolone, depth=depth)
+    voided = log(patient, clinician, version_2, days_ago=80, lot=triamcinolone)
+    for days_ago in (60, 50, 10):  # sessions 4 to 6 of 4, the last two too soon and too late
+        log(patient, clinician, version_2, days_ago=days_ago)
+    log(patient, clinician, None, days_ago=40, depth="2.9")
+    log(other, clinician, barletta, days_ago=5, depth="0.5")
+    void_record(record=voided, reason="Logged twice", by=clinician)
+    sessions = TreatmentSession.objects.order_by("pk")
+    refreshed = list(sessions.values_list("deviation_count", "deviation_summary"))
+    assert any("interval_days" in summary for _count, summary in refreshed)
+    assert any("session_number" in summary for _count, summary in refreshed)
+    sessions.filter(voided_at=None).update(deviation_count=None, deviation_summary="")
+
+    store_deviations = import_module("sessions.migrations.0006_stored_deviations").store_deviations
+    store_deviations(models_as_of_0006, None)
+
+    assert list(sessions.values_list("deviation_count", "deviation_summary")) == refreshed
