@@ -157,6 +157,12 @@ class Patient(models.Model):
             raise ValidationError(errors)
 
     @property
+    def photos_allowed(self):
+        """May photos of this patient be taken, stored and shown? Only with photo consent; photos
+        stored before consent was withdrawn are kept for the record but not shown."""
+        return self.photo_consent
+
+    @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 

@@ -66,7 +66,7 @@ def save_session(
     session.full_clean()
     for component in components:
         component.full_clean(exclude=["session"])
-    if photos and not session.patient.photo_consent:
+    if photos and not session.patient.photos_allowed:
         raise ValidationError("This patient has not consented to photos, so no photo can be stored.")
     new_photos = [
         SessionPhoto(
