@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
-from clinic.formatting import needle_geometry, value_range, with_unit
+from clinic.formatting import dose_phrase, needle_geometry, value_range
 from clinic.vocabularies import Diagnosis, Technique
 
 
@@ -213,8 +213,7 @@ class PresetBlendComponent(models.Model):
         ]
 
     def __str__(self):
-        strength = f" {with_unit(self.concentration, self.concentration_unit)}" if self.concentration else ""
-        return f"{self.drug}{strength}"
+        return dose_phrase(self.drug, self.concentration, self.concentration_unit)
 
     def save(self, *args, **kwargs):
         self._refuse_if_frozen()

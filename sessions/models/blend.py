@@ -4,8 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from clinic import dosage
-from clinic.formatting import with_unit
+from clinic import dosage, formatting
 from clinic.models import Lot, Product
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable
@@ -35,7 +34,7 @@ class BlendComponent(Voidable):
         ]
 
     def __str__(self):
-        return " ".join(part for part in (self.product.name, self.strength) if part)
+        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit)
 
     def clean(self):
         errors = {}
@@ -48,6 +47,13 @@ class BlendComponent(Voidable):
 
     @property
     def strength(self):
-        if self.concentration is None:
-            return ""
-        return with_unit(self.concentration, self.concentration_unit)
+        return formatting.strength(self.concentration, self.concentration_unit)
+
+    @property
+    def amount(self):
+        return formatting.amount(self.volume_ml)
+
+    @property
+    def phrase(self):
+        """ "Minoxidil 0.5 % (2 mL)", as the patient page and the research export write it."""
+        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit, self.volume_ml)
