@@ -1,8 +1,7 @@
 """Who may see what. Every view that touches patient data goes through here.
 
-Anonymous visitors are sent to the login page (views carry @login_required);
-signed-in staff without the clinician role get 403; a record that does not
-exist is 404 for those who may look.
+Anonymous visitors are sent to the login page; signed-in staff without the role
+a page needs get 403; a record that does not exist is 404 for those who may look.
 """
 
 from functools import wraps
@@ -14,24 +13,43 @@ from django.shortcuts import get_object_or_404
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 
+PATIENTS_REFUSED = "Patient records are open to clinicians only."
+
+
+def has_role(user, role):
+    """A signed-in, active member of staff holding the role (a superuser holds them all)."""
+    return bool(user and user.is_authenticated and user.is_active and user.has_role(role))
+
+
+def require_role(user, role, refusal):
+    if not has_role(user, role):
+        raise PermissionDenied(refusal)
+
+
+def role_required(role, refusal):
+    """Anonymous visitors go to the login page; staff without the role get 403 with the refusal."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require_role(request.user, role, refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
 
 def can_see_patients(user):
-    return user.is_authenticated and user.is_active and user.has_role(CLINICIAN)
+    return has_role(user, CLINICIAN)
 
 
 def require_clinician(user):
-    if not can_see_patients(user):
-        raise PermissionDenied("Patient records are open to clinicians only.")
+    require_role(user, CLINICIAN, PATIENTS_REFUSED)
 
 
-def clinician_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        require_clinician(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+clinician_required = role_required(CLINICIAN, PATIENTS_REFUSED)
 
 
 def get_patient_for(user, pk):

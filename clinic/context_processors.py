@@ -1,11 +1,7 @@
-from clinic.access import can_see_patients
+from clinic.access import can_see_patients, has_role
 from clinic.roles import RESEARCHER
 
 
 def roles(request):
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated and user.is_active)
-    return {
-        "can_see_patients": bool(user and can_see_patients(user)),
-        "can_export": signed_in and user.has_role(RESEARCHER),
-    }
+    return {"can_see_patients": can_see_patients(user), "can_export": has_role(user, RESEARCHER)}

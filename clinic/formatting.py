@@ -40,3 +40,30 @@ def needle_geometry(count, diameter_mm, length_mm):
     if length_mm is not None:
         parts.append(f"{plain(length_mm)} mm long")
     return ", ".join(parts)
+
+
+def strength(concentration, unit):
+    """ "0.5 %"; "" when the concentration is not known."""
+    return "" if concentration is None else with_unit(concentration, unit)
+
+
+def amount(volume_ml):
+    """ "2 mL"; "" when the volume is not known."""
+    return "" if volume_ml is None else f"{plain(volume_ml)} mL"
+
+
+def dose_phrase(name, concentration, unit, volume_ml=None):
+    """ "Minoxidil 0.5 % (2 mL)": a product with its strength and volume, each when known.
+
+    The research export writes the same phrase (and research.copy_lines its PostgreSQL twin)."""
+    phrase = name
+    if concentration is not None:
+        phrase += f" {strength(concentration, unit)}"
+    if volume_ml is not None:
+        phrase += f" ({amount(volume_ml)})"
+    return phrase
+
+
+def blend_phrase(dose_phrases):
+    """ "Minoxidil 0.5 % (2 mL) + Biotin": the doses of one blend, in their order."""
+    return " + ".join(dose_phrases)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic import ranges
+from clinic import dosage, ranges
 from clinic.formatting import needle_geometry
 from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex
 
@@ -157,6 +157,12 @@ class Patient(models.Model):
             raise ValidationError(errors)
 
     @property
+    def photos_allowed(self):
+        """May photos of this patient be taken, stored and shown? Only with photo consent; photos
+        stored before consent was withdrawn are kept for the record but not shown."""
+        return self.photo_consent
+
+    @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
@@ -234,34 +240,21 @@ class ProductKind(models.TextChoices):
     PIGMENT = "pigment", "Pigment"
 
 
-class ConcentrationUnit(models.TextChoices):
-    PERCENT = "%", "% (w/v)"
-    MG_PER_ML = "mg/mL", "mg/mL"
-    UNITS_PER_ML = "U/mL", "U/mL"
-    IU = "IU", "IU"
-
-
 class Product(models.Model):
     name = models.CharField("name", max_length=120)
     kind = models.CharField("kind", max_length=10, choices=ProductKind.choices)
     active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
-    default_concentration = ranges.CONCENTRATION.field(
-        models.DecimalField, "default concentration", max_digits=9, decimal_places=4
-    )
-    default_concentration_unit = models.CharField(
-        "default concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
-    )
+    default_concentration, default_concentration_unit = dosage.concentration_fields("default concentration")
     active = models.BooleanField("in use", default=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            ranges.CONCENTRATION.constraint("default_concentration", name="product_default_concentration_positive"),
-            models.CheckConstraint(
-                condition=Q(default_concentration__isnull=True) | ~Q(default_concentration_unit=""),
-                name="product_default_concentration_has_unit",
-                violation_error_message="Give the unit of the default concentration.",
+            *dosage.concentration_constraints(
+                "default_concentration",
+                positive="product_default_concentration_positive",
+                has_unit="product_default_concentration_has_unit",
             ),
         ]
 

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
+from clinic.access import has_role
 from clinic.admin import ReadOnlyHistoryMixin
 from clinic.forms import RangeCheckedModelForm
 from clinic.roles import CURATOR
@@ -16,8 +17,7 @@ from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
 
 
 def is_curator(request):
-    user = request.user
-    return user.is_active and user.is_staff and user.has_role(CURATOR)
+    return request.user.is_staff and has_role(request.user, CURATOR)
 
 
 def _blend_lines(preset):

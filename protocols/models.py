@@ -13,9 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from clinic import ranges
-from clinic.formatting import needle_geometry, value_range, with_unit
-from clinic.models import ConcentrationUnit
+from clinic import dosage, ranges
+from clinic.formatting import dose_phrase, needle_geometry, value_range
 from clinic.vocabularies import Diagnosis, Technique
 
 
@@ -197,29 +196,24 @@ class PresetBlendComponent(models.Model):
     )
     drug = models.CharField("drug or product", max_length=120)
     active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
-    concentration = ranges.CONCENTRATION.field(models.DecimalField, "concentration", max_digits=9, decimal_places=4)
-    concentration_unit = models.CharField(
-        "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
-    )
-    volume_ml = ranges.VOLUME_ML.field(models.DecimalField, "volume (mL)", max_digits=4, decimal_places=2)
+    concentration, concentration_unit = dosage.concentration_fields()
+    volume_ml = dosage.volume_field()
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            ranges.CONCENTRATION.constraint("concentration", name="preset_blend_concentration_positive"),
-            ranges.VOLUME_ML.constraint("volume_ml", name="preset_blend_volume_range"),
-            models.CheckConstraint(
-                condition=Q(concentration__isnull=True) | ~Q(concentration_unit=""),
-                name="preset_blend_concentration_has_unit",
-                violation_error_message="Give the unit of the concentration.",
+            *dosage.concentration_constraints(
+                "concentration",
+                positive="preset_blend_concentration_positive",
+                has_unit="preset_blend_concentration_has_unit",
             ),
+            dosage.volume_constraint(name="preset_blend_volume_range"),
         ]
 
     def __str__(self):
-        strength = f" {with_unit(self.concentration, self.concentration_unit)}" if self.concentration else ""
-        return f"{self.drug}{strength}"
+        return dose_phrase(self.drug, self.concentration, self.concentration_unit)
 
     def save(self, *args, **kwargs):
         self._refuse_if_frozen()

@@ -3,7 +3,8 @@ describes them from this same list, so the two cannot drift apart."""
 
 from dataclasses import dataclass
 
-from clinic.models import CartridgeConfiguration, ConcentrationUnit, DeviceKind
+from clinic.dosage import ConcentrationUnit
+from clinic.models import CartridgeConfiguration, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
 from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from clinic.formatting import blend_phrase, dose_phrase
 from research import copy_lines
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
 from research.files import csv_lines
@@ -184,15 +185,13 @@ def _session_row(record, blend, key, zone):
         _number(preset_version),
         _number(deviation_count),
         _text(deviation_summary),
-        _text(" + ".join(_blend_phrase(tuple(component)) for component in blend)),
+        _text(blend_phrase(_dose_phrase(*component) for component in blend)),
     ]
 
 
-def _blend_phrase(component):
-    name, _ingredient, concentration, unit, volume = component
-    strength = f" {_number(concentration)} {unit}" if concentration is not None else ""
-    amount = f" ({_number(volume)} mL)" if volume is not None else ""
-    return f"{name}{strength}{amount}"
+def _dose_phrase(name, _ingredient, concentration, unit, volume):
+    # As the session pages write it; decimals first, as SQLite may hand back floats.
+    return dose_phrase(name, _decimal(concentration), unit, _decimal(volume))
 
 
 @lru_cache(maxsize=8192)

@@ -1,11 +1,8 @@
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from clinic.access import role_required
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
 from research.export import FILES
@@ -14,15 +11,7 @@ from research.forms import ExportForm
 from research.query import count_sessions
 
 
-def researcher_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.has_role(RESEARCHER)):
-            raise PermissionDenied("The research export is open to researchers only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+researcher_required = role_required(RESEARCHER, "The research export is open to researchers only.")
 
 
 @researcher_required

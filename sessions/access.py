@@ -13,7 +13,7 @@ def get_session_for(user, pk):
 def get_photo_for(user, pk):
     require_clinician(user)
     photo = get_object_or_404(SessionPhoto.objects.select_related("session__patient"), pk=pk)
-    if not photo.session.patient.photo_consent:
+    if not photo.session.patient.photos_allowed:
         # Photos stay stored for the record, but are not shown once consent is withdrawn.
         raise Http404("This patient has no photo consent: photos are not shown.")
     return photo

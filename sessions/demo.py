@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic.dosage import ConcentrationUnit
 from clinic.models import (
     CartridgeConfiguration,
-    ConcentrationUnit,
     Device,
     DeviceKind,
     Lot,

@@ -89,7 +89,7 @@ def _validate_session_and_blend(session, components):
 
 def _validated_photo_rows(session, photos, uploaded_by):
     """The new photos' rows, validated but not stored yet (their files are saved in the transaction)."""
-    if photos and not session.patient.photo_consent:
+    if photos and not session.patient.photos_allowed:
         raise ValidationError("This patient has not consented to photos, so no photo can be stored.")
     new_photos = [
         SessionPhoto(

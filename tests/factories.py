@@ -5,9 +5,9 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from clinic.dosage import ConcentrationUnit
 from clinic.models import (
     CartridgeConfiguration,
-    ConcentrationUnit,
     Device,
     DeviceKind,
     Lot,

@@ -2,12 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clinic import ranges
-from clinic.formatting import with_unit
-from clinic.models import ConcentrationUnit, Lot, Product
+from clinic import dosage, formatting
+from clinic.models import Lot, Product
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable
 
@@ -20,11 +18,8 @@ class BlendComponent(Voidable):
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name="product")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lot")
-    concentration = ranges.CONCENTRATION.field(models.DecimalField, "concentration", max_digits=9, decimal_places=4)
-    concentration_unit = models.CharField(
-        "concentration unit", max_length=6, choices=ConcentrationUnit.choices, blank=True
-    )
-    volume_ml = ranges.VOLUME_ML.field(models.DecimalField, "volume (mL)", max_digits=4, decimal_places=2)
+    concentration, concentration_unit = dosage.concentration_fields()
+    volume_ml = dosage.volume_field()
 
     history = HistoricalRecords()
 
@@ -32,29 +27,33 @@ class BlendComponent(Voidable):
         ordering = ["pk"]
         constraints = [
             *Voidable.Meta.constraints,
-            ranges.CONCENTRATION.constraint("concentration", name="blend_concentration_positive"),
-            ranges.VOLUME_ML.constraint("volume_ml", name="blend_volume_range"),
-            models.CheckConstraint(
-                condition=Q(concentration__isnull=True) | ~Q(concentration_unit=""),
-                name="blend_concentration_has_unit",
-                violation_error_message="Give the unit of the concentration.",
+            *dosage.concentration_constraints(
+                "concentration", positive="blend_concentration_positive", has_unit="blend_concentration_has_unit"
             ),
+            dosage.volume_constraint(name="blend_volume_range"),
         ]
 
     def __str__(self):
-        return " ".join(part for part in (self.product.name, self.strength) if part)
+        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit)
 
     def clean(self):
         errors = {}
         if self.lot_id and self.product_id and self.lot.product_id != self.product_id:
             errors["lot"] = f"This lot belongs to {self.lot.product.name}, not to the chosen product."
-        if self.concentration is not None and not self.concentration_unit:
-            errors["concentration_unit"] = "Give the unit of the concentration."
+        if dosage.lacks_unit(self.concentration, self.concentration_unit):
+            errors["concentration_unit"] = dosage.missing_unit_message()
         if errors:
             raise ValidationError(errors)
 
     @property
     def strength(self):
-        if self.concentration is None:
-            return ""
-        return with_unit(self.concentration, self.concentration_unit)
+        return formatting.strength(self.concentration, self.concentration_unit)
+
+    @property
+    def amount(self):
+        return formatting.amount(self.volume_ml)
+
+    @property
+    def phrase(self):
+        """ "Minoxidil 0.5 % (2 mL)", as the patient page and the research export write it."""
+        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit, self.volume_ml)

@@ -38,7 +38,7 @@ def photo_file(request, pk, variant="image"):
 def compare_photos(request, patient_pk):
     patient = get_patient_for(request.user, patient_pk)
     context = {"patient": patient, "views": [], "compared": [], "pair": None}
-    if patient.photo_consent:
+    if patient.photos_allowed:
         views = views_with_photos(patient)
         chosen = request.GET.get("view", "")
         view = chosen if chosen in views else (PhotoView.VERTEX if PhotoView.VERTEX in views else next(iter(views), ""))
@@ -60,7 +60,7 @@ def compare_photos(request, patient_pk):
 @login_required
 def compare_download(request, patient_pk):
     patient = get_patient_for(request.user, patient_pk)
-    if not patient.photo_consent:
+    if not patient.photos_allowed:
         raise Http404("No photos: this patient has not given photo consent.")
     view = request.GET.get("view", "")
     pair = _chosen_pair(request, photos_of_view(patient, view)) if view in PhotoView.values else None

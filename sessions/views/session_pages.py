@@ -97,7 +97,7 @@ def _session_form_page(request, session, start_from=None):
         "warnings": warnings,
         "start_from": start_from,
         "preset_hints": hints(start_from) if start_from else [],
-        "missing_views": missing_views(session) if session.patient.photo_consent else {},
+        "missing_views": missing_views(session) if session.patient.photos_allowed else {},
         "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],
         # Browsers cannot re-fill file inputs: say so rather than drop the photos silently.
         "photos_need_reattaching": posted and bool(request.FILES),
@@ -116,7 +116,7 @@ def session_detail(request, pk):
         "deviations": session_deviations(session, components),
         "course_place": None if session.is_voided else course_position(session),
         "amendments": amendments(session),
-        "missing_views": missing_views(session) if session.patient.photo_consent and not session.is_voided else {},
+        "missing_views": missing_views(session) if session.patient.photos_allowed and not session.is_voided else {},
         "voided_photos": SessionPhoto.objects.voided().filter(session=session).select_related("voided_by"),
         "delayed_events": session.delayed_events.all(),  # current ones, prefetched by with_details()
     }

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clinic.models import ConcentrationUnit
+from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import ScalpZone, Sex, Technique
 from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from clinic.models import ConcentrationUnit
+from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset

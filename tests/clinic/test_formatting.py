@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from clinic.formatting import plain, value_range
+from clinic.formatting import blend_phrase, dose_phrase, plain, value_range
 from tests.factories import CartridgeFactory
 
 
@@ -46,3 +46,22 @@ def test_plain_numbers_lose_trailing_zeros_and_nothing_else():
         "7",
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("concentration", "unit", "volume_ml", "shown"),
+    [
+        (Decimal("0.50"), "%", Decimal("2.00"), "Minoxidil 0.5 % (2 mL)"),
+        (Decimal("0.50"), "%", None, "Minoxidil 0.5 %"),
+        (None, "", Decimal("1.25"), "Minoxidil (1.25 mL)"),
+        (None, "", None, "Minoxidil"),
+    ],
+)
+def test_a_dose_names_the_product_with_what_is_known_of_its_strength_and_volume(concentration, unit, volume_ml, shown):
+    assert dose_phrase("Minoxidil", concentration, unit, volume_ml) == shown
+
+
+def test_a_blend_joins_its_doses_in_their_order():
+    doses = [dose_phrase("Minoxidil", Decimal("0.5"), "%", Decimal("2")), dose_phrase("Biotin", None, "", None)]
+
+    assert blend_phrase(doses) == "Minoxidil 0.5 % (2 mL) + Biotin"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from clinic.models import ConcentrationUnit
+from clinic.dosage import ConcentrationUnit
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, Sex, Technique
 from protocols.models import EvidenceType, PresetBlendComponent, PresetStatus, ProtocolPreset
 from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
