@@ -10,7 +10,6 @@ from research.files import audited, csv_lines
 from research.forms import ExportForm
 from research.query import count_sessions
 
-
 researcher_required = role_required(RESEARCHER, "The research export is open to researchers only.")
 
 
