@@ -8,11 +8,18 @@ from django.test import Client
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
 from tests.factories import UserFactory
 
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
 
 @pytest.fixture(autouse=True)
 def _fast_private_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render with the plain static storage and nothing collected: the production storage needs
+    # collectstatic's manifest, which tests/config/test_static_manifest.py and the production-server
+    # browser test build and check themselves.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_STORAGE}}
+    settings.STATIC_ROOT = None
 
 
 @pytest.fixture
