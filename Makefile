@@ -1,13 +1,22 @@
 # Two commands on a fresh machine: `make run` and `make test`. See README.md.
+# `make run` serves as a clinic does (gunicorn, DEBUG off, WhiteNoise); `make dev` is runserver with DEBUG on.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test runs get a throwaway key; `make run` keeps its own in var/secret_key.
+# Test runs get a throwaway key; `make run` and `make dev` keep their own in var/secret_key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_HTTPS=0
+# Local serving is plain HTTP; a clinic puts TLS in front (see deploy/) and sets DJANGO_HTTPS=1.
+DJANGO_HTTPS ?= 0
+# With DEBUG off Django answers only these host names; `make run HOST=0.0.0.0` on a network also
+# needs the name or address people type, e.g. DJANGO_ALLOWED_HOSTS=clinic-pc.local,192.168.1.20.
+DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,[::1],$(HOST)
+RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJANGO_ALLOWED_HOSTS)' \
+	DJANGO_SECRET_KEY=$$(cat var/secret_key)
+DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run test lint bench-demo-data bench-export bench-photos clean
+.PHONY: run dev test lint bench-demo-data bench-export bench-photos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +40,17 @@ var/secret_key:
 	chmod 600 $@
 
 run: $(VENV)/.runtime node_modules/.installed var/secret_key
-	DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key) $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key) $(BIN)/python manage.py first_run
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py first_run
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --no-input
+	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn, DEBUG off, plain HTTP (Ctrl+C to stop)"
+	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
+
+dev: $(VENV)/.runtime node_modules/.installed var/secret_key
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py first_run
+	@echo "Development server on http://$(HOST):$(PORT)/, DEBUG on (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev node_modules/.installed
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

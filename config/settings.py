@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, answered before sessions, CSRF or the audit trail see the request.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,7 +154,10 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic writes hashed names (app.3f2a….css) and gzipped copies; WhiteNoise serves them with a
+    # one-year Cache-Control, so a changed file gets a new name and no browser keeps an old one. Tests
+    # render with the plain storage (tests/conftest.py); tests/config/test_static_manifest.py holds this one.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Requests larger than this are refused before they reach a view (bytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

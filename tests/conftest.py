@@ -1,12 +1,26 @@
 import importlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.test import Client
+from django.test import Client, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
 from tests.factories import UserFactory
+
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_static_files():
+    """Pages render with the plain static storage and nothing collected, from the first request of the
+    live server on: the production storage needs collectstatic's manifest, which
+    tests/config/test_static_manifest.py and the production-server browser test build and check."""
+    with override_settings(
+        STORAGES={**django_settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_STORAGE}}, STATIC_ROOT=None
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

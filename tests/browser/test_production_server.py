@@ -1,0 +1,234 @@
+"""The application as `make run` serves it, in a real browser: gunicorn with deploy/gunicorn.conf.py,
+DEBUG off, static files collected with the production storage and served by WhiteNoise.
+
+Not Django's live server: that one finds static files itself and serves them unhashed, which is how
+an unstyled production page once went unnoticed. The server here runs in its own processes against a
+file SQLite database that this module migrates and fills.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+BASE_DIR = Path(settings.BASE_DIR)
+USERNAME, PASSWORD = "dr.production", "a long enough password for the test"
+YEAR = 365 * 24 * 3600
+HASHED_STYLESHEET = re.compile(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css$")
+# Run by `manage.py shell`: a clinician who can log in, and a demo patient with a vertex photo on each
+# of two sessions. Application code only, as an administrator's script would do it.
+SETUP = f"""
+import json
+from io import BytesIO
+
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from clinic.models import Patient, User
+from clinic.roles import CLINICIAN
+from sessions.models import PhotoPhase, PhotoView
+from sessions.photos import prepare_photo
+from sessions.services import NewPhoto, save_session
+
+clinician = User.objects.create_user({USERNAME!r}, password={PASSWORD!r})
+clinician.groups.add(Group.objects.get(name=CLINICIAN))
+patient = Patient.objects.get()
+Patient.objects.filter(pk=patient.pk).update(photo_consent=True, photo_consent_date=patient.date_of_birth)
+for session, phase, colour in zip(
+    patient.treatment_sessions.order_by("performed_at")[:2], [PhotoPhase.BEFORE, PhotoPhase.AFTER], ["red", "blue"]
+):
+    jpeg = BytesIO()
+    Image.new("RGB", (640, 480), colour).save(jpeg, "JPEG")
+    upload = SimpleUploadedFile("photo.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    save_session(
+        session=session,
+        photos=[NewPhoto(prepared=prepare_photo(upload), phase=phase, view=PhotoView.VERTEX)],
+        uploaded_by=clinician,
+        amendment_reason="Photos added after the session.",
+        warnings_confirmed=True,
+    )
+print(json.dumps({{"patient": patient.pk, "record_number": patient.record_number}}))
+"""
+# What the browser reports from inside a page when the Content Security Policy blocks something.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _manage(env, *args):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _wait_until_healthy(url, server, log):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 — our own server
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """gunicorn serving a migrated, collected, filled copy of the application: (base URL, demo patient)."""
+    root = tmp_path_factory.mktemp("production")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
+        "DJANGO_SECRET_KEY": "production-server-test-key-not-secret",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(root / "static"),
+        "DJANGO_MEDIA_ROOT": str(root / "media"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "GUNICORN_WORKERS": "2",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    _manage(env, "migrate", "--no-input")
+    _manage(env, "collectstatic", "--no-input")
+    _manage(env, "demo_data", "--patients", "1", "--sessions-per-patient", "2", "--seed", "7")
+    patient = json.loads(_manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1])
+
+    log = root / "gunicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, server, log)
+        yield url, patient
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@contextmanager
+def signed_in_page(browser, url):
+    """A tab logged in as the clinician, and the list of what went wrong in it (empty when all is well)."""
+    context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.append(f"HTTP {response.status} {response.url}"),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    try:
+        page.goto("/")
+        page.get_by_label("Username").fill(USERNAME)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator(".navbar")).to_contain_text(USERNAME)
+        yield page, problems
+    finally:
+        context.close()
+
+
+def csp_violations(page):
+    return page.evaluate("window.cspViolations")
+
+
+def test_pages_are_styled_by_the_hashed_long_cached_stylesheet(browser, production_server):
+    url, _ = production_server
+    with signed_in_page(browser, url) as (page, problems):
+        with page.expect_response(HASHED_STYLESHEET) as stylesheet:
+            page.reload()
+        response = stylesheet.value
+        assert response.status == 200
+        max_age = re.search(r"max-age=(\d+)", response.headers["cache-control"])
+        assert max_age and int(max_age[1]) >= YEAR, response.headers["cache-control"]
+        assert "immutable" in response.headers["cache-control"]
+
+        # Bootstrap's reboot, not the browser's defaults: no body margin, the system font.
+        body = page.evaluate("() => { const s = getComputedStyle(document.body); return [s.margin, s.fontFamily]; }")
+        assert body[0] == "0px"
+        assert "system-ui" in body[1]
+        assert csp_violations(page) == []
+        assert problems == []
+
+
+def test_add_a_component_grows_the_blend_on_the_log_session_form(browser, production_server):
+    url, patient = production_server
+    with signed_in_page(browser, url) as (page, problems):
+        page.get_by_role("link", name="Patients", exact=True).click()
+        page.get_by_role("link", name=patient["record_number"]).click()
+        page.get_by_role("link", name="Log a session").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Log a session")
+        # Our own stylesheet too: the treated zones sit side by side.
+        assert page.locator(".zones .form-check").first.evaluate("e => getComputedStyle(e).display") == "inline-block"
+
+        expect(page.locator("#id_blend-1-product")).to_have_count(0)
+        page.get_by_role("button", name="Add a component").click()
+        expect(page.locator("#id_blend-1-product")).to_be_focused()
+        expect(page.locator("#id_blend-TOTAL_FORMS")).to_have_value("2")
+        assert csp_violations(page) == []
+        assert problems == []
+
+
+def test_the_compare_slider_reveals_the_later_photo(browser, production_server):
+    url, patient = production_server
+    with signed_in_page(browser, url) as (page, problems):
+        page.goto(f"/patients/{patient['patient']}/compare/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Compare photos")
+        overlay = page.locator("[data-compare-overlay]")
+        expect(overlay).to_be_visible()
+        top = page.locator("[data-compare-top]")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=top.element_handle())
+
+        slider = page.get_by_role("slider")
+        expect(slider).to_have_value("50")
+        slider.fill("20")
+        assert top.evaluate("img => getComputedStyle(img).clipPath") == "inset(0px 80% 0px 0px)"
+        slider.focus()
+        slider.press("Home")
+        assert top.evaluate("img => getComputedStyle(img).clipPath") == "inset(0px 100% 0px 0px)"
+        assert csp_violations(page) == []
+        assert problems == []
