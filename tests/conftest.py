@@ -6,7 +6,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import BlendComponentFactory
-from tests.hostile.support import patient_data, stored_state
-from tests.images import jpeg_bytes, upload
+from tests.support.db import stored_state
+from tests.support.factories import BlendComponentFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.posts import patient_data
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_media_files_have_no_public_url(stored_session, clinician_client):
 def test_model_permissions_alone_do_not_open_clinical_records_in_the_admin(stored_session, client_for):
     from django.contrib.auth.models import Permission
 
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     staff_curator = UserFactory(is_staff=True, roles=["curator"])
     staff_curator.user_permissions.add(

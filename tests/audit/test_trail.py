@@ -10,10 +10,10 @@ from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.session_posts import edit_data
 from tests.sessions.test_log_session import form_data, with_blend, with_photos
+from tests.support.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.posts import edit_data
 
 pytestmark = pytest.mark.django_db
 

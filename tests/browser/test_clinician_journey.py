@@ -11,8 +11,8 @@ from clinic.models import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import ScalpZone, Sex, Technique
 from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
-from tests.factories import PASSWORD, CartridgeFactory, DeviceFactory, LotFactory, UserFactory
-from tests.images import jpeg_bytes
+from tests.support.factories import PASSWORD, CartridgeFactory, DeviceFactory, LotFactory, UserFactory
+from tests.support.images import jpeg_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from clinic.roles import CLINICIAN
 from sessions.models import PhotoPhase, PhotoView, SessionPhoto
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, PatientFactory, SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import PASSWORD, PatientFactory, SessionFactory, UserFactory
+from tests.support.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from clinic.roles import RESEARCHER
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
-from tests.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
+from tests.support.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from clinic.roles import CLINICIAN
 from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
 from sessions.models import ImmediateAdverseEvent, TreatmentSession
-from tests.factories import (
+from tests.support.factories import (
     PASSWORD,
     CartridgeFactory,
     DeviceFactory,

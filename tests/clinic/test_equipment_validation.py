@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
 from clinic.models import NeedleCartridge, Product
-from tests.assertions import assert_rejected_with
-from tests.factories import CartridgeFactory, ProductFactory
+from tests.support.factories import CartridgeFactory, ProductFactory
+from tests.support.forms import assert_rejected_with
 
 COUNT = "Needle count must be between 1 and 100."
 DIAMETER = "Needle diameter must be between 0.1 and 1.0 mm."

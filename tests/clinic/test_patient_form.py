@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from clinic.models import Patient
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
 
 VALID = {
     "record_number": "p-00042",

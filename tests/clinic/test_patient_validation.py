@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from clinic.forms import PatientForm
 from clinic.models import Patient
-from tests.assertions import assert_rejected_with
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
+from tests.support.forms import assert_rejected_with
 
 SALT = "SALT score must be between 0 and 100 %."
 RECORD_NUMBER_FORMAT = "Use letters, digits, dots, slashes or dashes (up to 32), starting with a letter or digit."

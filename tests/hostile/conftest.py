@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
 
 
 @pytest.fixture

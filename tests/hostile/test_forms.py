@@ -13,18 +13,12 @@ from django.utils.html import escape
 from clinic import ranges
 from clinic.models import Patient
 from sessions.models import BlendComponent, TreatmentSession
-from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory
 from tests.hostile.payloads import HUNDRED_KB, NUL, NUMERIC_GARBAGE, SQL_PAYLOADS, TEN_MB
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    error_messages,
-    patient_data,
-    session_data,
-    stored_state,
-    text,
-    with_blend_row,
-)
+from tests.support.db import assert_refused, stored_state
+from tests.support.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory
+from tests.support.forms import error_messages
+from tests.support.pages import text
+from tests.support.posts import edit_data, patient_data, session_data, with_blend_row
 
 pytestmark = pytest.mark.django_db
 

@@ -10,19 +10,13 @@ from audit.models import AuditAction, AuditEvent
 from sessions.models import SessionPhoto
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory
 from tests.hostile.payloads import XSS_PAYLOADS, assert_escaped
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    error_messages,
-    patient_data,
-    photo,
-    session_data,
-    stored_state,
-    text,
-)
-from tests.images import jpeg_bytes
+from tests.support.db import assert_refused, stored_state
+from tests.support.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory
+from tests.support.forms import error_messages
+from tests.support.images import jpeg_bytes, upload
+from tests.support.pages import text
+from tests.support.posts import edit_data, patient_data, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +76,7 @@ def test_a_second_void_form_is_refused_and_keeps_the_first_reason(what, clinicia
     session = SessionFactory()
     save_session(
         session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top")],
         uploaded_by=clinician,
         amendment_reason="Photo added later",
     )
@@ -154,7 +148,7 @@ def world(clinician):
     session = SessionFactory()
     save_session(
         session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top")],
         uploaded_by=clinician,
         amendment_reason="Photo added later",
     )

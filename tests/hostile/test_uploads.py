@@ -17,19 +17,11 @@ from django.urls import reverse
 from PIL import Image
 
 from sessions.models import SessionPhoto, TreatmentSession
-from tests.factories import LotFactory, PatientFactory, SessionFactory
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    media_files,
-    photo,
-    session_data,
-    stored_state,
-    text,
-    with_blend_row,
-    with_photo_rows,
-)
-from tests.images import jpeg_bytes, png_bytes
+from tests.support.db import assert_refused, media_files, stored_state
+from tests.support.factories import LotFactory, PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes, upload
+from tests.support.pages import text
+from tests.support.posts import edit_data, session_data, with_blend_row, with_photo_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +102,7 @@ REFUSED_FILES = {
 @pytest.mark.parametrize(("content", "name", "content_type", "message"), REFUSED_FILES.values(), ids=REFUSED_FILES)
 def test_a_hostile_file_is_refused_next_to_its_photo_row(content, name, content_type, message, clinician_client):
     patient = PatientFactory()
-    data = with_photo_rows(session_data(), photo(content, name=name, content_type=content_type))
+    data = with_photo_rows(session_data(), upload(content, name=name, content_type=content_type))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -126,7 +118,7 @@ def test_a_photo_over_the_byte_limit_is_refused(clinician_client, settings):
     patient = PatientFactory()
     content = noise_png(700, 600)
     assert len(content) > settings.MAX_PHOTO_BYTES
-    data = with_photo_rows(session_data(), photo(content, name="scan.png", content_type="image/png"))
+    data = with_photo_rows(session_data(), upload(content, name="scan.png", content_type="image/png"))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -139,7 +131,7 @@ def test_a_photo_over_the_byte_limit_is_refused(clinician_client, settings):
 def test_one_bad_photo_among_good_ones_stores_nothing_at_all(clinician_client):
     patient = PatientFactory()
     data = with_blend_row(session_data(), LotFactory())
-    with_photo_rows(data, photo(jpeg_bytes()), photo(png_bytes(), name="ok.png"), photo(jpeg_bytes()[:200]))
+    with_photo_rows(data, upload(jpeg_bytes()), upload(png_bytes(), name="ok.png"), upload(jpeg_bytes()[:200]))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -151,7 +143,7 @@ def test_one_bad_photo_among_good_ones_stores_nothing_at_all(clinician_client):
 
 def test_a_bad_photo_added_while_editing_leaves_the_session_untouched(clinician_client):
     session = SessionFactory()
-    data = with_photo_rows(edit_data(session, notes="Changed"), photo(b"GIF89a" + b"\x00" * 64))
+    data = with_photo_rows(edit_data(session, notes="Changed"), upload(b"GIF89a" + b"\x00" * 64))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-edit", args=[session.pk]), data)
@@ -161,7 +153,7 @@ def test_a_bad_photo_added_while_editing_leaves_the_session_untouched(clinician_
 
 def test_photos_for_a_patient_without_photo_consent_are_refused(clinician_client):
     patient = PatientFactory(photo_consent=False, photo_consent_date=None)
-    data = with_photo_rows(session_data(), photo(jpeg_bytes()))
+    data = with_photo_rows(session_data(), upload(jpeg_bytes()))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -172,7 +164,7 @@ def test_photos_for_a_patient_without_photo_consent_are_refused(clinician_client
 
 def test_garbage_phase_and_view_of_a_photo_row_are_refused(clinician_client):
     patient = PatientFactory()
-    data = with_photo_rows(session_data(), photo(jpeg_bytes()))
+    data = with_photo_rows(session_data(), upload(jpeg_bytes()))
     data |= {"photos-0-phase": "<script>", "photos-0-view": "../../etc"}
     before = stored_state()
 
@@ -194,11 +186,11 @@ def served(client, url):
     return response, b"".join(response.streaming_content)
 
 
-def logged_photo(client, content, **upload):
+def logged_photo(client, content, **file):
     """Log a session with this one photo; return the stored SessionPhoto."""
     patient = PatientFactory()
     response = client.post(
-        reverse("session-log", args=[patient.pk]), with_photo_rows(session_data(), photo(content, **upload))
+        reverse("session-log", args=[patient.pk]), with_photo_rows(session_data(), upload(content, **file))
     )
     assert response.status_code == 302, response.context and response.context["photos"].errors
     return SessionPhoto.objects.get()

@@ -16,10 +16,11 @@ from clinic.models import Device, Lot, NeedleCartridge, Product
 from sessions.models import SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import BlendComponentFactory, PatientFactory, SessionFactory
 from tests.hostile.payloads import XSS_PAYLOADS, assert_escaped
-from tests.hostile.support import edit_data, patient_data, photo, session_data, text
-from tests.images import jpeg_bytes
+from tests.support.factories import BlendComponentFactory, PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.pages import text
+from tests.support.posts import edit_data, patient_data, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_void_reasons(payload, clinician, clinician_client, root_client):
     session = SessionFactory()
     save_session(
         session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
+        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top")],
         uploaded_by=clinician,
         amendment_reason="Photo added later",
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from protocols.models import ProtocolPreset
 from sessions.courses import course_numbers, course_position, courses_for
 from sessions.services import void_record
-from tests.factories import PatientFactory, SessionFactory
+from tests.support.factories import PatientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from protocols import services
 from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import TreatmentSession
-from tests.factories import CartridgeFactory, LotFactory, PatientFactory, ProductFactory
 from tests.sessions.test_log_session import form_data, with_blend
+from tests.support.factories import CartridgeFactory, LotFactory, PatientFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

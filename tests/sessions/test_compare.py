@@ -17,8 +17,8 @@ from sessions.compare import LABEL_HEIGHT, photos_of_view
 from sessions.models import SessionPhoto
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

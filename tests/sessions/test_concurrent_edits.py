@@ -12,8 +12,8 @@ from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
 from sessions.models import TreatmentSession
 from tests.clinic.test_patient_form import VALID as PATIENT_FORM
-from tests.factories import PatientFactory, SessionFactory, UserFactory
-from tests.session_posts import edit_data
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
+from tests.support.posts import edit_data
 
 
 @pytest.mark.django_db

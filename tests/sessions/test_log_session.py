@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import SessionPhoto, TreatmentSession
-from tests.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
+from tests.support.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from sessions.photos import prepare_photo
 from sessions.selectors import missing_views
 from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 ALL_VIEWS = ["Frontal", "Vertex", "Top", "Left", "Right", "Occipital", "Close-up / trichoscopy"]

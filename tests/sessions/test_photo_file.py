@@ -6,8 +6,8 @@ from PIL import Image
 
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import SessionFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from tests.support.factories import SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

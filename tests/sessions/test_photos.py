@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from sessions.photos import prepare_photo
-from tests.images import GPS_IFD, jpeg_bytes, png_bytes, upload
+from tests.support.images import GPS_IFD, jpeg_bytes, png_bytes, upload
 
 
 def reopen(content_file):

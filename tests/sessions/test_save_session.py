@@ -13,8 +13,8 @@ from django.utils import timezone
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, UnconfirmedWarnings, save_session
-from tests.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
+from tests.support.images import jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

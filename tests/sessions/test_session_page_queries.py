@@ -6,9 +6,9 @@ from django.utils import timezone
 from sessions.models import DelayedAdverseEvent, DelayedEventKind, Severity
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.queries import count_queries
+from tests.support.db import count_queries
+from tests.support.factories import SessionFactory, UserFactory
+from tests.support.images import jpeg_bytes, upload
 
 
 def add_events(session, count):

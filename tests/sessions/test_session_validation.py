@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from sessions.forms import BlendComponentForm, SessionForm
 from sessions.models import FUTURE_TOLERANCE, BlendComponent, TreatmentSession
-from tests.assertions import assert_rejected_with
-from tests.factories import BlendComponentFactory, LotFactory, PatientFactory, ProductFactory, SessionFactory
+from tests.support.factories import BlendComponentFactory, LotFactory, PatientFactory, ProductFactory, SessionFactory
+from tests.support.forms import assert_rejected_with
 
 DEPTH = "Needle depth must be between 0.1 and 3.0 mm."
 FREQUENCY = "Frequency must be between 1 and 200 Hz."

@@ -7,8 +7,8 @@ from audit.models import AuditAction, AuditEvent
 from sessions.models import SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
-from tests.factories import BlendComponentFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import BlendComponentFactory
+from tests.support.images import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

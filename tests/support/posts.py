@@ -1,19 +1,10 @@
-"""Valid form posts to start from, and a snapshot of everything a refused post must leave unchanged."""
+"""Form posts a browser would send: valid ones to start from, each override given as a keyword."""
 
 from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.utils import timezone
-from django.utils.html import escape
 
-from audit.models import AuditAction, AuditEvent
-from clinic.models import Patient
-from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
-from tests.factories import CartridgeFactory, DeviceFactory
-from tests.images import upload
-from tests.session_posts import edit_data  # noqa: F401 — used by the hostile test modules
+from tests.support.factories import CartridgeFactory, DeviceFactory
 
 
 def patient_data(patient=None, **changes):
@@ -53,7 +44,7 @@ def patient_data(patient=None, **changes):
 
 
 def session_data(**changes):
-    """A valid log-session post (as in tests/sessions/test_log_session.py)."""
+    """A valid log-session post."""
     performed = timezone.localtime() - timedelta(hours=2)
     data = {
         "performed_at": performed.strftime("%Y-%m-%dT%H:%M"),
@@ -89,63 +80,54 @@ def with_blend_row(data, lot, **row):
 
 
 def with_photo_rows(data, *files):
-    """Attach photo rows; each file is an UploadedFile (tests.images.upload)."""
+    """Attach photo rows; each file is an UploadedFile (tests.support.images.upload)."""
     data["photos-TOTAL_FORMS"] = str(len(files))
     for i, file in enumerate(files):
         data |= {f"photos-{i}-phase": "before", f"photos-{i}-view": "vertex", f"photos-{i}-image": file}
     return data
 
 
-def photo(content, name="photo.jpg", content_type="image/jpeg"):
-    return upload(content, name=name, content_type=content_type)
-
-
-def media_files():
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
-
-
-def stored_state():
-    """Every row a form post could write, every stored file, and every audit event except page views."""
-    return {
-        "patients": list(Patient.objects.order_by("pk").values()),
-        "sessions": list(TreatmentSession.objects.order_by("pk").values()),
-        "blend": list(BlendComponent.objects.order_by("pk").values()),
-        "photos": list(SessionPhoto.objects.order_by("pk").values()),
-        "history": [
-            Patient.history.count(),
-            TreatmentSession.history.count(),
-            BlendComponent.history.count(),
-            SessionPhoto.history.count(),
-        ],
-        "audit": list(AuditEvent.objects.exclude(action=AuditAction.VIEW).order_by("pk").values_list("pk", "action")),
-        "files": media_files(),
-        "logins": Session.objects.count(),
+def edit_data(session, **changes):
+    """The post a clinician sends when saving a stored session unchanged; `changes` override fields."""
+    components = list(session.blend_components.current().order_by("pk"))
+    data = {
+        "performed_at": timezone.localtime(session.performed_at).strftime("%Y-%m-%dT%H:%M"),
+        "technique": session.technique,
+        "device": session.device_id or "",
+        "cartridge": session.cartridge_id or "",
+        "cartridge_lot": session.cartridge_lot,
+        "cartridge_expiry": session.cartridge_expiry.isoformat() if session.cartridge_expiry else "",
+        "needle_depth_mm": _number(session.needle_depth_mm),
+        "frequency_hz": _number(session.frequency_hz),
+        "passes": _number(session.passes),
+        "treated_zones": session.treated_zones,
+        "treated_area_cm2": _number(session.treated_area_cm2),
+        "anaesthesia": session.anaesthesia,
+        "pain_score": _number(session.pain_score),
+        "endpoint": session.endpoint,
+        "adverse_events": session.adverse_events,
+        "adverse_event_notes": session.adverse_event_notes,
+        "notes": session.notes,
+        "blend-TOTAL_FORMS": str(len(components)),
+        "blend-INITIAL_FORMS": str(len(components)),
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "seen_version": str(session.version),
+        "amendment_reason": "Corrected after checking the machine log",
     }
+    for i, component in enumerate(components):
+        data |= {
+            f"blend-{i}-id": component.pk,
+            f"blend-{i}-session": session.pk,
+            f"blend-{i}-product": component.product_id,
+            f"blend-{i}-lot": component.lot_id or "",
+            f"blend-{i}-concentration": str(component.concentration),
+            f"blend-{i}-concentration_unit": component.concentration_unit,
+            f"blend-{i}-volume_ml": str(component.volume_ml),
+        }
+    data.update(changes)
+    return data
 
 
-def text(response):
-    return response.content.decode()
-
-
-def error_messages(*forms):
-    """Every error message of these forms or formsets, field and non-field."""
-    messages = []
-    for form in forms:
-        if hasattr(form, "forms"):  # a formset
-            messages += list(form.non_form_errors())
-            for member in form.forms:
-                messages += error_messages(member)
-        else:
-            for errors in form.errors.values():
-                messages += list(errors)
-    return messages
-
-
-def assert_refused(response, before, *, messages=()):
-    """Answered without a server error, each message shown, and nothing stored."""
-    assert response.status_code < 500
-    body = text(response)
-    for message in messages:
-        assert escape(message) in body, f"message not shown: {message!r}"
-    assert stored_state() == before, "a refused post changed stored data"
+def _number(value):
+    return "" if value is None else str(value)

@@ -1,6 +1,6 @@
 """Every URL of the project, requested with GET by every role, answers as EXPECTED says.
 
-The routes come from the resolver (tests/routes.py), the admin's included, never from a list kept
+The routes come from the resolver (tests/support/routes.py), the admin's included, never from a list kept
 by hand: a route added without an entry in EXPECTED fails here, so no page can be forgotten.
 Routes with parameters are filled with real objects of a small world (a patient, a session with a
 blend component and a stored photo, one object of every model the admin shows).
@@ -28,9 +28,9 @@ from protocols.models import ProtocolPreset
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import BlendComponentFactory, PatientFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.routes import discover, fill_route
+from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.routes import discover, fill_route
 
 ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_clinician", "superuser"]
 # Who must never see a patient's name or record number, whatever the page.
@@ -194,7 +194,7 @@ def rule_for(label, key):
 
 
 def missing_rule_message(label):
-    return f"route {label} has no access expectation: add it to EXPECTED in tests/test_every_route.py"
+    return f"route {label} has no access expectation: add it to EXPECTED in tests/config/test_every_route.py"
 
 
 # The world the parameters are filled from.

@@ -1,0 +1,22 @@
+"""What a form says back about the values it was given."""
+
+
+def assert_rejected_with(form, field, typed, messages):
+    """The form refuses the value with exactly these messages on that field and shows the typed text again."""
+    assert not form.is_valid()
+    assert form.errors == {field: messages}
+    assert form[field].value() == typed
+
+
+def error_messages(*forms):
+    """Every error message of these forms or formsets, field and non-field."""
+    messages = []
+    for form in forms:
+        if hasattr(form, "forms"):  # a formset
+            messages += list(form.non_form_errors())
+            for member in form.forms:
+                messages += error_messages(member)
+        else:
+            for errors in form.errors.values():
+                messages += list(errors)
+    return messages
