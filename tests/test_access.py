@@ -5,24 +5,13 @@ from django.urls import reverse
 
 from tests.support.db import stored_state
 from tests.support.factories import BlendComponentFactory
-from tests.support.images import jpeg_bytes, upload
+from tests.support.photos import store_photos
 from tests.support.posts import patient_data
 
 
 @pytest.fixture
 def stored_session(db, clinician, settings):
-    from sessions.photos import prepare_photo
-    from sessions.services import NewPhoto, save_session
-
-    component = BlendComponentFactory()
-    session = component.session
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-    )
-    return session
+    return store_photos(BlendComponentFactory().session, clinician)
 
 
 def patient_data_urls(session):

@@ -26,10 +26,9 @@ from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session, void_record
+from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
-from tests.support.images import jpeg_bytes, upload
+from tests.support.photos import store_photos
 from tests.support.routes import discover, fill_route
 
 ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_clinician", "superuser"]
@@ -220,12 +219,7 @@ def staff_clinician(db):
 def world(db, clinician):
     patient = PatientFactory(last_name=LAST_NAME, record_number=RECORD_NUMBER)
     session = BlendComponentFactory(session__patient=patient).session
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-    )
+    store_photos(session, clinician)
     access = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "someone", "http_accept": "*/*"}
     AccessAttempt.objects.create(
         **access, path_info="/accounts/login/", get_data="", post_data="", failures_since_start=1

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
@@ -21,6 +22,17 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return len(captured)
+
+
+def as_stored(model, field, typed):
+    """The value the model's field holds for what was typed."""
+    return model._meta.get_field(field).to_python(typed)
+
+
+def assert_refused_by_database(model, pk, **values):
+    """The database's own constraints refuse this update of one row, whatever the model's checks say."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=pk).update(**values)
 
 
 def media_files():

@@ -8,6 +8,19 @@ def assert_rejected_with(form, field, typed, messages):
     assert form[field].value() == typed
 
 
+def assert_accepted_as(form, field, stored):
+    """The form takes the value and cleans it to what the field stores."""
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data[field] == stored
+
+
+def assert_asks_for_a_number(form, field, typed):
+    """The form answers text that is no number with Django's own message on that field, the text shown again."""
+    assert not form.is_valid()
+    assert form.errors[field] in (["Enter a number."], ["Enter a whole number."])
+    assert form[field].value() == typed
+
+
 def error_messages(*forms):
     """Every error message of these forms or formsets, field and non-field."""
     messages = []

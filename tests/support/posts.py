@@ -70,17 +70,18 @@ def session_data(**changes):
     return data
 
 
-def with_blend_row(data, lot, **row):
-    values = {"product": lot.product.pk, "lot": lot.pk, "concentration": "0.5", "concentration_unit": "%"}
-    values["volume_ml"] = "2"
-    values.update(row)
-    data["blend-TOTAL_FORMS"] = "1"
-    data |= {f"blend-0-{name}": value for name, value in values.items()}
+def with_blend(data, *lots, **row):
+    """A valid blend row (0.5 %, 2 mL) for each lot; `row` overrides fields of every row."""
+    data["blend-TOTAL_FORMS"] = str(len(lots))
+    for i, lot in enumerate(lots):
+        values = {"product": lot.product.pk, "lot": lot.pk, "concentration": "0.5", "concentration_unit": "%"}
+        values |= {"volume_ml": "2", **row}
+        data |= {f"blend-{i}-{name}": value for name, value in values.items()}
     return data
 
 
-def with_photo_rows(data, *files):
-    """Attach photo rows; each file is an UploadedFile (tests.support.images.upload)."""
+def with_photos(data, *files):
+    """A before, vertex photo row for each file, an UploadedFile (tests.support.images.upload)."""
     data["photos-TOTAL_FORMS"] = str(len(files))
     for i, file in enumerate(files):
         data |= {f"photos-{i}-phase": "before", f"photos-{i}-view": "vertex", f"photos-{i}-image": file}
