@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from clinic.models import NeedleCartridge, Product
 from tests.support.db import as_stored, assert_refused_by_database
 from tests.support.factories import CartridgeFactory, ProductFactory
-from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with
+from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with, form_with
 
 COUNT = "Needle count must be between 1 and 100."
 DIAMETER = "Needle diameter must be between 0.1 and 1.0 mm."
@@ -58,38 +58,23 @@ def admin_form(superuser):
 
 @pytest.fixture
 def cartridge_form(admin_form):
-    form_class = admin_form(NeedleCartridge)
-
-    def make(**changes):
-        data = {
+    return form_with(
+        admin_form(NeedleCartridge),
+        {
             "name": "Cheyenne Safety 27 RM",
             "configuration": "magnum",
             "needle_count": "27",
             "needle_diameter_mm": "0.30",
             "needle_length_mm": "5.50",
             "active": "on",
-            **changes,
-        }
-        return form_class(data)
-
-    return make
+        },
+    )
 
 
 @pytest.fixture
 def product_form(admin_form):
-    form_class = admin_form(Product)
-
-    def make(**changes):
-        data = {
-            "name": "Minoxidil",
-            "kind": "drug",
-            "default_concentration": "0.5",
-            "default_concentration_unit": "%",
-            **changes,
-        }
-        return form_class(data)
-
-    return make
+    base = {"name": "Minoxidil", "kind": "drug", "default_concentration": "0.5", "default_concentration_unit": "%"}
+    return form_with(admin_form(Product), base)
 
 
 def test_the_base_cartridge_form_is_valid(cartridge_form):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clinic.forms import PatientForm
 from clinic.models import Patient
 from tests.support.factories import PatientFactory
-from tests.support.forms import assert_accepted_as, assert_rejected_with
+from tests.support.forms import assert_accepted_as, assert_rejected_with, form_with
 
 SALT = "SALT score must be between 0 and 100 %."
 RECORD_NUMBER_FORMAT = "Use letters, digits, dots, slashes or dashes (up to 32), starting with a letter or digit."
@@ -21,19 +21,17 @@ NOT_AREATA = ["aga", "fphl", "te", "scarring", "scar", "other"]
 
 @pytest.fixture
 def patient_form(db):
-    def make(**changes):
-        data = {
+    return form_with(
+        PatientForm,
+        {
             "record_number": "P-42000",
             "first_name": "Ada",
             "last_name": "Lovelace",
             "date_of_birth": "1980-05-17",
             "sex": "female",
             "diagnosis": "aa",
-            **changes,
-        }
-        return PatientForm(data)
-
-    return make
+        },
+    )
 
 
 def typed_date(day):

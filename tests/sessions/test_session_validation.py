@@ -11,7 +11,7 @@ from sessions.forms import BlendComponentForm, SessionForm
 from sessions.models import FUTURE_TOLERANCE, BlendComponent, TreatmentSession
 from tests.support.db import as_stored, assert_refused_by_database
 from tests.support.factories import BlendComponentFactory, LotFactory, ProductFactory, SessionFactory
-from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with
+from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with, form_with
 
 DEPTH = "Needle depth must be between 0.1 and 3.0 mm."
 FREQUENCY = "Frequency must be between 1 and 200 Hz."
@@ -66,18 +66,8 @@ def lot(db):
 
 @pytest.fixture
 def blend_form(lot):
-    def make(**changes):
-        data = {
-            "product": lot.product.pk,
-            "lot": lot.pk,
-            "concentration": "0.5",
-            "concentration_unit": "%",
-            "volume_ml": "2",
-            **changes,
-        }
-        return BlendComponentForm(data)
-
-    return make
+    base = {"product": lot.product.pk, "lot": lot.pk, "concentration": "0.5", "concentration_unit": "%"}
+    return form_with(BlendComponentForm, base | {"volume_ml": "2"})
 
 
 def test_the_base_session_form_is_valid(session_form):

@@ -1,4 +1,13 @@
-"""What a form says back about the values it was given."""
+"""Forms bound as a page would bind them, and what they say back about the values they were given."""
+
+
+def form_with(form_class, base):
+    """A maker of bound forms: the valid post `base`, each call's keywords overriding its fields."""
+
+    def make(**changes):
+        return form_class({**base, **changes})
+
+    return make
 
 
 def assert_rejected_with(form, field, typed, messages):
