@@ -7,7 +7,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import Client, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
-from tests.factories import UserFactory
+from tests.support.factories import PatientFactory, UserFactory
 
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
@@ -42,6 +42,12 @@ def curator(db):
 @pytest.fixture
 def researcher(db):
     return UserFactory(username="researcher", roles=[RESEARCHER])
+
+
+@pytest.fixture
+def patient(db):
+    """A patient with photo and research consent, born 1980-05-17, with female pattern hair loss."""
+    return PatientFactory()
 
 
 @pytest.fixture
@@ -92,3 +98,11 @@ def seeded_presets(db):
     # The models as that migration knows them: plain, without the frozen-preset checks of today's models.
     seed.load(MigrationLoader(connection).project_state(("protocols", name)).apps, schema_editor=None)
     return ProtocolPreset.objects.published()
+
+
+@pytest.fixture
+def barletta(db):
+    """The seeded Barletta preset: 4 monthly sessions, 1.0 mm, 70 Hz, triamcinolone 2.5 or 10 mg/mL."""
+    from protocols.models import ProtocolPreset
+
+    return ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa")

@@ -3,25 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import BlendComponentFactory
-from tests.hostile.support import patient_data, stored_state
-from tests.images import jpeg_bytes, upload
+from tests.support.db import stored_state
+from tests.support.factories import BlendComponentFactory
+from tests.support.photos import store_photos
+from tests.support.posts import patient_data
 
 
 @pytest.fixture
 def stored_session(db, clinician, settings):
-    from sessions.photos import prepare_photo
-    from sessions.services import NewPhoto, save_session
-
-    component = BlendComponentFactory()
-    session = component.session
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-    )
-    return session
+    return store_photos(BlendComponentFactory().session, clinician)
 
 
 def patient_data_urls(session):
@@ -117,7 +107,7 @@ def test_media_files_have_no_public_url(stored_session, clinician_client):
 def test_model_permissions_alone_do_not_open_clinical_records_in_the_admin(stored_session, client_for):
     from django.contrib.auth.models import Permission
 
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     staff_curator = UserFactory(is_staff=True, roles=["curator"])
     staff_curator.user_permissions.add(

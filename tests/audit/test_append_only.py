@@ -68,7 +68,7 @@ def test_admins_filter_the_trail_by_action(event, client_for, superuser):
 
 
 def test_staff_who_are_not_superusers_cannot_read_the_trail(event, client_for):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     staff = UserFactory(is_staff=True, roles=["clinician"])
 

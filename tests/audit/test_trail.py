@@ -8,12 +8,10 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.session_posts import edit_data
-from tests.sessions.test_log_session import form_data, with_blend, with_photos
+from tests.support.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory, UserFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.photos import stored_photo
+from tests.support.posts import edit_data, session_data, with_blend, with_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +65,7 @@ def test_creating_and_editing_a_patient_are_recorded_with_the_changed_fields(cli
 
 def test_logging_a_session_records_the_session_its_blend_and_its_photo(clinician_client, clinician):
     patient = PatientFactory()
-    data = with_photos(with_blend(form_data(), LotFactory()), ("before", "vertex", jpeg_bytes()))
+    data = with_photos(with_blend(session_data(), LotFactory()), upload(jpeg_bytes()))
 
     clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
@@ -91,13 +89,7 @@ def test_editing_a_session_records_old_and_new_values_and_the_reason(clinician_c
 
 def test_viewing_a_patient_a_session_and_a_photo_is_recorded(clinician_client, clinician):
     session = SessionFactory()
-    save_session(
-        session=session,
-        uploaded_by=clinician,
-        amendment_reason="photo added",
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top")],
-    )
-    photo = session.photos.get()
+    photo = stored_photo(session, clinician, view="top")
 
     clinician_client.get(session.patient.get_absolute_url())
     clinician_client.get(session.get_absolute_url())

@@ -11,8 +11,9 @@ from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import ScalpZone, Sex, Technique
 from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
-from tests.factories import PASSWORD, CartridgeFactory, DeviceFactory, LotFactory, UserFactory
-from tests.images import jpeg_bytes
+from tests.support.browser import log_in
+from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, UserFactory
+from tests.support.images import jpeg_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -49,10 +50,7 @@ def test_a_clinician_logs_a_session_with_a_blend_and_a_photo_and_finds_it_on_the
     # Anyone opening the site is asked to log in first.
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Username").fill("dr.rossi")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".navbar")).to_contain_text("dr.rossi")
+    log_in(page, "dr.rossi")
 
     # A new patient, with photo consent.
     page.get_by_role("link", name="Patients", exact=True).click()

@@ -12,11 +12,11 @@ from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
 from clinic.roles import CLINICIAN
-from sessions.models import PhotoPhase, PhotoView, SessionPhoto
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, PatientFactory, SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
+from sessions.models import PhotoPhase, SessionPhoto
+from tests.support.browser import log_in
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
+from tests.support.images import jpeg_bytes
+from tests.support.photos import stored_photo
 
 pytestmark = pytest.mark.browser
 
@@ -26,20 +26,7 @@ RED, BLUE = (200, 30, 30), (40, 60, 200)
 def session_with_photo(patient, clinician, days_ago, phase, colour):
     performed_at = (timezone.now() - timedelta(days=days_ago)).replace(hour=10, minute=0, second=0, microsecond=0)
     session = SessionFactory(patient=patient, performed_at=performed_at)
-    save_session(
-        session=session,
-        photos=[
-            NewPhoto(
-                prepared=prepare_photo(upload(jpeg_bytes(640, 480, colour=colour, gps=True))),
-                phase=phase,
-                view=PhotoView.VERTEX,
-            )
-        ],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-        warnings_confirmed=True,
-    )
-    return session.photos.get()
+    return stored_photo(session, clinician, jpeg_bytes(640, 480, colour=colour, gps=True), phase=phase)
 
 
 def clip_path(page):
@@ -53,10 +40,7 @@ def test_a_clinician_compares_two_vertex_photos_and_downloads_the_composite(page
     after = session_with_photo(patient, clinician, 2, PhotoPhase.AFTER, BLUE)
 
     page.goto("/")
-    page.get_by_label("Username").fill("dr.rossi")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".navbar")).to_contain_text("dr.rossi")
+    log_in(page, "dr.rossi")
 
     page.get_by_role("link", name="Patients", exact=True).click()
     page.get_by_role("link", name="GB-42").click()

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from clinic.roles import RESEARCHER
 from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
-from tests.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
+from tests.support.browser import log_in
+from tests.support.factories import BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +22,7 @@ def test_a_researcher_counts_and_downloads_the_de_identified_files(page, page_pr
     SessionFactory(patient=PatientFactory(research_consent=False, research_consent_date=None), technique="mmp")
 
     page.goto("/")
-    page.get_by_label("Username").fill("dr.research")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "dr.research")
     page.get_by_role("link", name="Research export", exact=True).click()
     page.get_by_label("Technique").select_option("mmp")
     page.get_by_role("button", name="Count matching sessions").click()

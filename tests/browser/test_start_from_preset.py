@@ -13,8 +13,8 @@ from clinic.roles import CLINICIAN
 from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
 from sessions.models import ImmediateAdverseEvent, TreatmentSession
-from tests.factories import (
-    PASSWORD,
+from tests.support.browser import log_in
+from tests.support.factories import (
     CartridgeFactory,
     DeviceFactory,
     LotFactory,
@@ -58,10 +58,7 @@ def test_a_clinician_starts_a_session_from_a_preset_and_confirms_a_departure(
     lot = clinic_stock["triamcinolone"]
 
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("dr.neri")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".navbar")).to_contain_text("dr.neri")
+    log_in(page, "dr.neri")
 
     page.goto(patient.get_absolute_url())
     page.get_by_role("link", name="Log a session").click()

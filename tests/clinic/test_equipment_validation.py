@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
 from clinic.models import NeedleCartridge, Product
-from tests.assertions import assert_rejected_with
-from tests.factories import CartridgeFactory, ProductFactory
+from tests.support.db import as_stored, assert_refused_by_database
+from tests.support.factories import CartridgeFactory, ProductFactory
+from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with, form_with
 
 COUNT = "Needle count must be between 1 and 100."
 DIAMETER = "Needle diameter must be between 0.1 and 1.0 mm."
@@ -57,42 +58,23 @@ def admin_form(superuser):
 
 @pytest.fixture
 def cartridge_form(admin_form):
-    form_class = admin_form(NeedleCartridge)
-
-    def make(**changes):
-        data = {
+    return form_with(
+        admin_form(NeedleCartridge),
+        {
             "name": "Cheyenne Safety 27 RM",
             "configuration": "magnum",
             "needle_count": "27",
             "needle_diameter_mm": "0.30",
             "needle_length_mm": "5.50",
             "active": "on",
-            **changes,
-        }
-        return form_class(data)
-
-    return make
+        },
+    )
 
 
 @pytest.fixture
 def product_form(admin_form):
-    form_class = admin_form(Product)
-
-    def make(**changes):
-        data = {
-            "name": "Minoxidil",
-            "kind": "drug",
-            "default_concentration": "0.5",
-            "default_concentration_unit": "%",
-            **changes,
-        }
-        return form_class(data)
-
-    return make
-
-
-def as_stored(model, field, typed):
-    return model._meta.get_field(field).to_python(typed)
+    base = {"name": "Minoxidil", "kind": "drug", "default_concentration": "0.5", "default_concentration_unit": "%"}
+    return form_with(admin_form(Product), base)
 
 
 def test_the_base_cartridge_form_is_valid(cartridge_form):
@@ -103,10 +85,7 @@ def test_the_base_cartridge_form_is_valid(cartridge_form):
 
 @pytest.mark.parametrize(("field", "typed"), CARTRIDGE_INSIDE)
 def test_the_cartridge_form_accepts_a_value_just_inside_the_range(cartridge_form, field, typed):
-    form = cartridge_form(**{field: typed})
-
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data[field] == as_stored(NeedleCartridge, field, typed)
+    assert_accepted_as(cartridge_form(**{field: typed}), field, as_stored(NeedleCartridge, field, typed))
 
 
 @pytest.mark.parametrize(("field", "typed", "message"), CARTRIDGE_OUTSIDE)
@@ -150,8 +129,7 @@ def test_the_database_refuses_a_cartridge_updated_just_outside_the_range(db, fie
     cartridge = CartridgeFactory()
     before = getattr(cartridge, field)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        NeedleCartridge.objects.filter(pk=cartridge.pk).update(**{field: as_stored(NeedleCartridge, field, typed)})
+    assert_refused_by_database(NeedleCartridge, cartridge.pk, **{field: as_stored(NeedleCartridge, field, typed)})
 
     cartridge.refresh_from_db()
     assert getattr(cartridge, field) == before
@@ -170,11 +148,7 @@ def test_an_unknown_cartridge_dimension_stays_empty(cartridge_form, field):
 @pytest.mark.parametrize("field", ["needle_count", "needle_diameter_mm", "needle_length_mm", "gauge"])
 @pytest.mark.parametrize("typed", ["abc", "1,5e400", "  "])
 def test_the_cartridge_form_answers_non_numeric_text_with_a_field_error(cartridge_form, field, typed):
-    form = cartridge_form(**{field: typed})
-
-    assert not form.is_valid()
-    assert form.errors[field] in (["Enter a number."], ["Enter a whole number."])
-    assert form[field].value() == typed
+    assert_asks_for_a_number(cartridge_form(**{field: typed}), field, typed)
 
 
 def test_the_base_product_form_is_valid(product_form):
@@ -185,10 +159,7 @@ def test_the_base_product_form_is_valid(product_form):
 
 @pytest.mark.parametrize("typed", ["0.0001", "1", "12345.6789"])
 def test_the_product_form_accepts_a_positive_default_concentration(product_form, typed):
-    form = product_form(default_concentration=typed)
-
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["default_concentration"] == Decimal(typed)
+    assert_accepted_as(product_form(default_concentration=typed), "default_concentration", Decimal(typed))
 
 
 @pytest.mark.parametrize("typed", ["0", "0.0000", "-0.0001"])
@@ -210,8 +181,7 @@ def test_the_database_stores_a_positive_or_unknown_default_concentration(db, sto
 def test_the_database_refuses_a_default_concentration_of_zero_or_less(db, stored):
     product = ProductFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Product.objects.filter(pk=product.pk).update(default_concentration=stored)
+    assert_refused_by_database(Product, product.pk, default_concentration=stored)
 
     product.refresh_from_db()
     assert product.default_concentration == Decimal("0.5")
@@ -220,5 +190,4 @@ def test_the_database_refuses_a_default_concentration_of_zero_or_less(db, stored
 def test_the_database_refuses_a_default_concentration_without_unit(db):
     product = ProductFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Product.objects.filter(pk=product.pk).update(default_concentration_unit="")
+    assert_refused_by_database(Product, product.pk, default_concentration_unit="")

@@ -37,7 +37,7 @@ def test_a_database_with_users_gets_no_new_administrator(clinician):
 
 
 def test_a_database_with_patients_gets_no_demo_data():
-    from tests.factories import PatientFactory
+    from tests.support.factories import PatientFactory
 
     PatientFactory()
 

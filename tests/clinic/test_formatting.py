@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from clinic.formatting import blend_phrase, dose_phrase, plain, value_range
-from tests.factories import CartridgeFactory
+from tests.support.factories import CartridgeFactory
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from tests.support.factories import PASSWORD, UserFactory
 
 
 def test_a_clinician_logs_in_and_lands_on_the_patient_list(client, db):

@@ -1,19 +1,10 @@
 from django.urls import reverse
 
 from clinic.models import Patient
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
+from tests.support.posts import patient_data
 
-VALID = {
-    "record_number": "p-00042",
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "date_of_birth": "1985-12-10",
-    "sex": "female",
-    "diagnosis": "fphl",
-    "ludwig_stage": "II",
-    "photo_consent": "on",
-    "photo_consent_date": "2026-01-05",
-}
+VALID = patient_data(record_number="p-00042", photo_consent="on", photo_consent_date="2026-01-05")
 
 
 def test_a_clinician_creates_a_patient_and_lands_on_the_patient_page(clinician_client):

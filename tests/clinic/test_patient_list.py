@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.services import void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.queries import count_queries
+from tests.support.db import count_queries
+from tests.support.factories import PatientFactory, SessionFactory
 
 URL = reverse("patient-list")
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
 
 
 def test_photos_are_allowed_once_the_patient_has_given_photo_consent(db):

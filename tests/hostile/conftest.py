@@ -1,12 +1,5 @@
 import pytest
 
-from tests.factories import PatientFactory
-
-
-@pytest.fixture
-def patient(db):
-    return PatientFactory()
-
 
 @pytest.fixture
 def root_client(client_for, superuser):

@@ -13,18 +13,12 @@ from django.utils.html import escape
 from clinic import ranges
 from clinic.models import Patient
 from sessions.models import BlendComponent, TreatmentSession
-from tests.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory
 from tests.hostile.payloads import HUNDRED_KB, NUL, NUMERIC_GARBAGE, SQL_PAYLOADS, TEN_MB
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    error_messages,
-    patient_data,
-    session_data,
-    stored_state,
-    text,
-    with_blend_row,
-)
+from tests.support.db import assert_refused, stored_state
+from tests.support.factories import PASSWORD, LotFactory, PatientFactory, SessionFactory
+from tests.support.forms import error_messages
+from tests.support.pages import text
+from tests.support.posts import edit_data, patient_data, session_data, with_blend
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +197,7 @@ def number_post(form, value):
         return reverse("patient-create"), patient_data(diagnosis="aa", **typed)
     url = reverse("session-log", args=[PatientFactory().pk])
     if form == "blend":
-        return url, with_blend_row(session_data(), LotFactory(), **typed)
+        return url, with_blend(session_data(), LotFactory(), **typed)
     return url, session_data(**typed)
 
 
@@ -370,7 +364,7 @@ FORMSET_TAMPERING = {
 
 @pytest.mark.parametrize(("changes", "message"), FORMSET_TAMPERING.values(), ids=FORMSET_TAMPERING.keys())
 def test_tampered_formset_counts_are_refused_cleanly(changes, message, clinician_client, patient):
-    data = with_blend_row(session_data(), LotFactory())
+    data = with_blend(session_data(), LotFactory())
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data | changes)

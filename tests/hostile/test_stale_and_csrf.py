@@ -8,21 +8,13 @@ from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
 from sessions.models import SessionPhoto
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory
 from tests.hostile.payloads import XSS_PAYLOADS, assert_escaped
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    error_messages,
-    patient_data,
-    photo,
-    session_data,
-    stored_state,
-    text,
-)
-from tests.images import jpeg_bytes
+from tests.support.db import assert_refused, stored_state
+from tests.support.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory
+from tests.support.forms import error_messages
+from tests.support.pages import text
+from tests.support.photos import new_photo, store_photos
+from tests.support.posts import edit_data, patient_data, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +71,7 @@ def test_an_edit_posted_after_the_session_was_voided_is_refused(clinician_client
 
 @pytest.mark.parametrize("what", ["session", "photo"])
 def test_a_second_void_form_is_refused_and_keeps_the_first_reason(what, clinician_client, clinician):
-    session = SessionFactory()
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
-        uploaded_by=clinician,
-        amendment_reason="Photo added later",
-    )
+    session = store_photos(SessionFactory(), clinician, new_photo(view="top"))
     record = session if what == "session" else SessionPhoto.objects.get()
     url = reverse(f"{what}-void", args=[record.pk])
     assert clinician_client.post(url, {"reason": "first reason"}).status_code == 302
@@ -151,13 +137,7 @@ def no_csrf_client(clinician):
 
 @pytest.fixture
 def world(clinician):
-    session = SessionFactory()
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
-        uploaded_by=clinician,
-        amendment_reason="Photo added later",
-    )
+    session = store_photos(SessionFactory(), clinician, new_photo(view="top"))
     return {"patient": session.patient, "session": session, "photo": SessionPhoto.objects.get()}
 
 

@@ -8,7 +8,6 @@ no blend, no photo row and no file.
 import os
 import re
 import struct
-import zlib
 from io import BytesIO
 
 import pytest
@@ -17,19 +16,11 @@ from django.urls import reverse
 from PIL import Image
 
 from sessions.models import SessionPhoto, TreatmentSession
-from tests.factories import LotFactory, PatientFactory, SessionFactory
-from tests.hostile.support import (
-    assert_refused,
-    edit_data,
-    media_files,
-    photo,
-    session_data,
-    stored_state,
-    text,
-    with_blend_row,
-    with_photo_rows,
-)
-from tests.images import jpeg_bytes, png_bytes
+from tests.support.db import assert_refused, media_files, stored_state
+from tests.support.factories import LotFactory, PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes, png_header_only, upload
+from tests.support.pages import text
+from tests.support.posts import edit_data, session_data, with_blend, with_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +31,6 @@ POLYGLOT = "This file carries something besides a photo (web page or script cont
 # Spelled differently from the test client's MULTIPART_CONTENT, so that it sends our body as it is.
 RAW_MULTIPART = f"multipart/form-data;boundary={BOUNDARY}"
 STORED_NAME = re.compile(r"^photos/[0-9a-f]{32}\.(jpg|png)$")
-
-
-def png_header_only(width, height):
-    """A PNG that declares its size but carries no pixel data (as in tests/sessions/test_photos.py)."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 
 
 def gif_bytes():
@@ -110,7 +91,7 @@ REFUSED_FILES = {
 @pytest.mark.parametrize(("content", "name", "content_type", "message"), REFUSED_FILES.values(), ids=REFUSED_FILES)
 def test_a_hostile_file_is_refused_next_to_its_photo_row(content, name, content_type, message, clinician_client):
     patient = PatientFactory()
-    data = with_photo_rows(session_data(), photo(content, name=name, content_type=content_type))
+    data = with_photos(session_data(), upload(content, name=name, content_type=content_type))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -126,7 +107,7 @@ def test_a_photo_over_the_byte_limit_is_refused(clinician_client, settings):
     patient = PatientFactory()
     content = noise_png(700, 600)
     assert len(content) > settings.MAX_PHOTO_BYTES
-    data = with_photo_rows(session_data(), photo(content, name="scan.png", content_type="image/png"))
+    data = with_photos(session_data(), upload(content, name="scan.png", content_type="image/png"))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -138,8 +119,8 @@ def test_a_photo_over_the_byte_limit_is_refused(clinician_client, settings):
 
 def test_one_bad_photo_among_good_ones_stores_nothing_at_all(clinician_client):
     patient = PatientFactory()
-    data = with_blend_row(session_data(), LotFactory())
-    with_photo_rows(data, photo(jpeg_bytes()), photo(png_bytes(), name="ok.png"), photo(jpeg_bytes()[:200]))
+    data = with_blend(session_data(), LotFactory())
+    with_photos(data, upload(jpeg_bytes()), upload(png_bytes(), name="ok.png"), upload(jpeg_bytes()[:200]))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -151,7 +132,7 @@ def test_one_bad_photo_among_good_ones_stores_nothing_at_all(clinician_client):
 
 def test_a_bad_photo_added_while_editing_leaves_the_session_untouched(clinician_client):
     session = SessionFactory()
-    data = with_photo_rows(edit_data(session, notes="Changed"), photo(b"GIF89a" + b"\x00" * 64))
+    data = with_photos(edit_data(session, notes="Changed"), upload(b"GIF89a" + b"\x00" * 64))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-edit", args=[session.pk]), data)
@@ -161,7 +142,7 @@ def test_a_bad_photo_added_while_editing_leaves_the_session_untouched(clinician_
 
 def test_photos_for_a_patient_without_photo_consent_are_refused(clinician_client):
     patient = PatientFactory(photo_consent=False, photo_consent_date=None)
-    data = with_photo_rows(session_data(), photo(jpeg_bytes()))
+    data = with_photos(session_data(), upload(jpeg_bytes()))
     before = stored_state()
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
@@ -172,7 +153,7 @@ def test_photos_for_a_patient_without_photo_consent_are_refused(clinician_client
 
 def test_garbage_phase_and_view_of_a_photo_row_are_refused(clinician_client):
     patient = PatientFactory()
-    data = with_photo_rows(session_data(), photo(jpeg_bytes()))
+    data = with_photos(session_data(), upload(jpeg_bytes()))
     data |= {"photos-0-phase": "<script>", "photos-0-view": "../../etc"}
     before = stored_state()
 
@@ -194,11 +175,11 @@ def served(client, url):
     return response, b"".join(response.streaming_content)
 
 
-def logged_photo(client, content, **upload):
+def logged_photo(client, content, **file):
     """Log a session with this one photo; return the stored SessionPhoto."""
     patient = PatientFactory()
     response = client.post(
-        reverse("session-log", args=[patient.pk]), with_photo_rows(session_data(), photo(content, **upload))
+        reverse("session-log", args=[patient.pk]), with_photos(session_data(), upload(content, **file))
     )
     assert response.status_code == 302, response.context and response.context["photos"].errors
     return SessionPhoto.objects.get()

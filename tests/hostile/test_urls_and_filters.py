@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from clinic.models import Patient
-from tests.factories import PASSWORD, PatientFactory, SessionFactory
 from tests.hostile.payloads import NUL, SQL_PAYLOADS, XSS_PAYLOADS, assert_escaped
-from tests.hostile.support import text
+from tests.support.factories import PASSWORD, PatientFactory, SessionFactory
+from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from clinic.models import Device, Lot, NeedleCartridge, Product
-from sessions.models import SessionPhoto, TreatmentSession
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import BlendComponentFactory, PatientFactory, SessionFactory
+from sessions.models import TreatmentSession
 from tests.hostile.payloads import XSS_PAYLOADS, assert_escaped
-from tests.hostile.support import edit_data, patient_data, photo, session_data, text
-from tests.images import jpeg_bytes
+from tests.support.factories import BlendComponentFactory, PatientFactory, SessionFactory
+from tests.support.pages import text
+from tests.support.photos import stored_photo
+from tests.support.posts import edit_data, patient_data, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -127,26 +126,18 @@ def test_session_free_text_logged_then_amended_with_a_reason(payload, clinician_
 def test_void_reasons(payload, clinician, clinician_client, root_client):
     marks = markers(payload, "pv", "sv")
     session = SessionFactory()
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(photo(jpeg_bytes())), phase="before", view="top")],
-        uploaded_by=clinician,
-        amendment_reason="Photo added later",
-    )
-    stored_photo = SessionPhoto.objects.get()
+    photo = stored_photo(session, clinician, view="top")
 
-    photo_voided = clinician_client.post(
-        reverse("photo-void", args=[stored_photo.pk]), {"reason": payload.value(marks["pv"])}
-    )
+    photo_voided = clinician_client.post(reverse("photo-void", args=[photo.pk]), {"reason": payload.value(marks["pv"])})
     session_voided = clinician_client.post(
         reverse("session-void", args=[session.pk]), {"reason": payload.value(marks["sv"])}
     )
 
     assert photo_voided.status_code == session_voided.status_code == 302
     session.refresh_from_db()
-    stored_photo.refresh_from_db()
+    photo.refresh_from_db()
     assert session.void_reason == payload.value(marks["sv"])
-    assert stored_photo.void_reason == payload.value(marks["pv"])
+    assert photo.void_reason == payload.value(marks["pv"])
     pages = [
         ("clinician", reverse("session-detail", args=[session.pk]), {"pv", "sv"}),
         ("clinician", f"{reverse('patient-detail', args=[session.patient_id])}?voided=1", {"sv"}),

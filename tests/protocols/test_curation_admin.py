@@ -19,7 +19,7 @@ from protocols import services
 from protocols.literature import PRESETS
 from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
 from sessions.models import TreatmentSession
-from tests.factories import SessionFactory, UserFactory
+from tests.support.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from protocols import services
 from protocols.literature import PRESETS
 from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
-from tests.queries import count_queries
+from tests.support.db import count_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -9,20 +9,10 @@ from django.urls import reverse
 from protocols import services
 from protocols.models import PresetStatus, ProtocolPreset
 from sessions.models import TreatmentSession
-from tests.factories import CartridgeFactory, LotFactory, PatientFactory, ProductFactory
-from tests.sessions.test_log_session import form_data, with_blend
+from tests.support.factories import CartridgeFactory, LotFactory, ProductFactory
+from tests.support.posts import session_data, with_blend
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def barletta():
-    return ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa")
-
-
-@pytest.fixture
-def patient():
-    return PatientFactory()
 
 
 @pytest.fixture
@@ -124,17 +114,17 @@ def test_a_draft_or_retired_preset_cannot_be_started_from(clinician_client, pati
 
     posted = clinician_client.post(
         reverse("session-log", args=[patient.pk]),
-        form_data(preset=str(barletta.pk), needle_depth_mm="1.0", frequency_hz="70"),
+        session_data(preset=str(barletta.pk), needle_depth_mm="1.0", frequency_hz="70"),
     )
     assert "That preset is not published (any more)" in posted.content.decode()
     assert not TreatmentSession.objects.exists()
 
 
 def test_the_session_records_the_exact_preset_version(clinician_client, patient, barletta, stock):
-    within = form_data(
+    within = session_data(
         preset=str(barletta.pk), needle_depth_mm="1.0", frequency_hz="70", cartridge=stock["cartridge"].pk
     )
-    data = with_blend(within, stock["lot"]) | {"blend-0-concentration": "10", "blend-0-concentration_unit": "mg/mL"}
+    data = with_blend(within, stock["lot"], concentration="10", concentration_unit="mg/mL")
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
@@ -144,7 +134,7 @@ def test_the_session_records_the_exact_preset_version(clinician_client, patient,
 
 
 def test_departures_are_warned_about_and_saved_only_once_confirmed(clinician_client, patient, barletta, stock):
-    data = form_data(
+    data = session_data(
         preset=str(barletta.pk), needle_depth_mm="1.5", frequency_hz="120", cartridge=stock["cartridge"].pk
     )
 
@@ -165,7 +155,7 @@ def test_departures_are_warned_about_and_saved_only_once_confirmed(clinician_cli
 
 
 def test_a_session_without_a_preset_has_no_departures(clinician_client, patient):
-    response = clinician_client.post(reverse("session-log", args=[patient.pk]), form_data(needle_depth_mm="2.9"))
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), session_data(needle_depth_mm="2.9"))
 
     assert response.status_code == 302
     assert 'id="deviations"' not in clinician_client.get(response["Location"]).content.decode()

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from protocols import services
 from protocols.models import FrozenPresetError, PresetStatus, ProtocolPreset
-from tests.factories import SessionFactory
+from tests.support.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

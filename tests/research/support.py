@@ -2,27 +2,20 @@
 
 import csv
 import io
-from datetime import datetime, time
 
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import RequestFactory
-from django.utils import timezone
 
 from research.export import blend_rows, session_lines
 from research.query import ExportFilters
 from research.views import download
-from tests.factories import BlendComponentFactory, LotFactory, SessionFactory
+from tests.support.factories import BlendComponentFactory, LotFactory, SessionFactory
 
 SESSIONS_URL = "/export/sessions.csv"
 BLEND_URL = "/export/blend_components.csv"
 CODEBOOK_URL = "/export/codebook.csv"
 PAGE_URL = "/export/"
-
-
-def local(day, hour=10, minute=0):
-    """An aware datetime at the given local wall-clock time (the current time zone)."""
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def body(response):

@@ -77,34 +77,32 @@ def allowed_codes(entry):
     return {item.split(" = ", 1)[0] for item in entry["allowed_values"].split("; ")}
 
 
+def cells_of_type(downloads, codebook, *types):
+    """(codebook entry, cell) for every cell of every column the codebook gives one of these types."""
+    for entry in codebook:
+        if entry["type"] in types:
+            header, *rows = downloads[entry["file"]]
+            position = header.index(entry["variable"])
+            for row in rows:
+                yield entry, row[position]
+
+
 def test_every_code_in_the_files_is_explained_in_the_codebook(downloads, codebook):
     checked = 0
-    for entry in codebook:
-        if entry["type"] not in ("code", "codes"):
-            continue
-        header, *rows = downloads[entry["file"]]
-        position = header.index(entry["variable"])
+    for entry, cell in cells_of_type(downloads, codebook, "code", "codes"):
         allowed = allowed_codes(entry)
-        for row in rows:
-            values = row[position].split(";") if entry["type"] == "codes" else [row[position]]
-            for value in filter(None, values):
-                assert value in allowed, (entry["variable"], value, allowed)
-                checked += 1
+        for value in filter(None, cell.split(";") if entry["type"] == "codes" else [cell]):
+            assert value in allowed, (entry["variable"], value, allowed)
+            checked += 1
     assert checked > 100
 
 
 def test_columns_declared_as_numbers_hold_numbers(downloads, codebook):
     checked = 0
-    for entry in codebook:
-        if entry["type"] not in ("integer", "decimal"):
+    for entry, value in cells_of_type(downloads, codebook, "integer", "decimal"):
+        if value == "" or (entry["variable"] == "age_years" and value == "90+"):
             continue
-        header, *rows = downloads[entry["file"]]
-        position = header.index(entry["variable"])
-        for row in rows:
-            value = row[position]
-            if value == "" or (entry["variable"] == "age_years" and value == "90+"):
-                continue
-            number = Decimal(value)
-            assert number == number.to_integral_value() or entry["type"] == "decimal", (entry["variable"], value)
-            checked += 1
+        number = Decimal(value)
+        assert number == number.to_integral_value() or entry["type"] == "decimal", (entry["variable"], value)
+        checked += 1
     assert checked > 100

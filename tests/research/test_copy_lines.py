@@ -19,8 +19,9 @@ from research.files import csv_lines
 from research.query import ExportFilters, pseudonym, pseudonym_key
 from sessions.models import TreatmentSession
 from sessions.services import void_record
-from tests.factories import BlendComponentFactory, DeviceFactory, LotFactory, PatientFactory, SessionFactory
-from tests.research.support import SESSIONS_URL, as_dicts, body, local, parse
+from tests.research.support import SESSIONS_URL, as_dicts, body, parse
+from tests.support.dates import local
+from tests.support.factories import BlendComponentFactory, DeviceFactory, LotFactory, PatientFactory, SessionFactory
 
 pytestmark = [
     pytest.mark.django_db,

@@ -12,8 +12,9 @@ from research.export import session_rows
 from research.query import ExportFilters, pseudonym
 from sessions.courses import course_places
 from sessions.services import void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.research.support import as_dicts, exported, local
+from tests.research.support import as_dicts, exported
+from tests.support.dates import local
+from tests.support.factories import PatientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

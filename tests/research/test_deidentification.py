@@ -11,8 +11,9 @@ from research.columns import SESSION_COLUMNS
 from research.query import ExportFilters, pseudonym
 from sessions.demo import DEMO_CLINICIAN, DEMO_NOTE, create_demo_data
 from sessions.models import TreatmentSession
-from tests.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
-from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, exported, local, parse
+from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, exported, parse
+from tests.support.dates import local
+from tests.support.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from clinic.vocabularies import Technique
 from research.export import session_rows
 from research.files import audited, csv_lines
 from research.query import ExportFilters
-from tests.factories import ProductFactory, SessionFactory
 from tests.research.support import (
     BLEND_URL,
     CODEBOOK_URL,
@@ -17,10 +16,11 @@ from tests.research.support import (
     SESSIONS_URL,
     body,
     hang_up,
-    local,
     served,
     session_with_blend,
 )
+from tests.support.dates import local
+from tests.support.factories import ProductFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

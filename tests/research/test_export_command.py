@@ -12,8 +12,9 @@ from django.utils.html import escape
 from audit.models import AuditAction, AuditEvent
 from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import PresetStatus, ProtocolPreset
-from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
-from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, local, parse, session_with_blend
+from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, parse, session_with_blend
+from tests.support.dates import local
+from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

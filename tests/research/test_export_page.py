@@ -10,7 +10,6 @@ from audit.models import AuditAction, AuditEvent
 from clinic.vocabularies import Diagnosis, Technique
 from research.query import pseudonym
 from sessions.services import void_record
-from tests.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 from tests.research.support import (
     BLEND_URL,
     CODEBOOK_URL,
@@ -18,10 +17,11 @@ from tests.research.support import (
     SESSIONS_URL,
     body,
     fetch,
-    local,
     parse,
     session_with_blend,
 )
+from tests.support.dates import local
+from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

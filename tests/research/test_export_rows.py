@@ -8,8 +8,9 @@ from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 from research.query import ExportFilters, count_sessions, pseudonym
 from sessions.services import void_record
-from tests.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
-from tests.research.support import exported, local, session_keys, session_with_blend
+from tests.research.support import exported, session_keys, session_with_blend
+from tests.support.dates import local
+from tests.support.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

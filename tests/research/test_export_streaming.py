@@ -11,8 +11,9 @@ from research import views
 from research.export import blend_rows, session_rows
 from research.files import csv_lines
 from research.query import ExportFilters
-from tests.factories import PatientFactory, ProductFactory, SessionFactory
-from tests.research.support import SESSIONS_URL, body, local, parse, session_with_blend
+from tests.research.support import SESSIONS_URL, body, parse, session_with_blend
+from tests.support.dates import local
+from tests.support.factories import PatientFactory, ProductFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

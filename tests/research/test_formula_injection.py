@@ -13,8 +13,9 @@ from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 from research.columns import BLEND_COLUMNS, SESSION_COLUMNS, codebook_rows
 from research.export import _text
 from research.query import FORMULA_STARTS
-from tests.factories import BlendComponentFactory, DeviceFactory, ProductFactory, SessionFactory
-from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, local, parse
+from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
+from tests.support.dates import local
+from tests.support.factories import BlendComponentFactory, DeviceFactory, ProductFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from research.export import outcome_rows, session_rows
 from research.query import ExportFilters, pseudonym
 from sessions.models import Assessment
 from sessions.services import void_record
-from tests.factories import PatientFactory, SessionFactory
+from tests.support.factories import PatientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,10 @@ from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
 from research.query import pseudonym
 from sessions.demo import create_demo_data
 from sessions.services import void_record
-from tests.factories import (
+from tests.research import oracle
+from tests.research.support import BLEND_URL, SESSIONS_URL, as_dicts, parse
+from tests.support.dates import local
+from tests.support.factories import (
     BlendComponentFactory,
     CartridgeFactory,
     DeviceFactory,
@@ -22,8 +25,6 @@ from tests.factories import (
     ProductFactory,
     SessionFactory,
 )
-from tests.research import oracle
-from tests.research.support import BLEND_URL, SESSIONS_URL, as_dicts, local, parse
 
 pytestmark = pytest.mark.django_db
 

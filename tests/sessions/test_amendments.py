@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import TreatmentSession
-from tests.factories import SessionFactory
-from tests.session_posts import edit_data
+from tests.support.factories import SessionFactory
+from tests.support.posts import edit_data
 
 pytestmark = pytest.mark.django_db
 

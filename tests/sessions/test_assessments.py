@@ -19,9 +19,9 @@ from sessions.forms import AssessmentForm
 from sessions.models import Assessment
 from sessions.services import void_record
 from sessions.views import voiding as session_views
-from tests.assertions import assert_rejected_with
-from tests.factories import PatientFactory, SessionFactory, UserFactory
-from tests.queries import count_queries
+from tests.support.db import count_queries
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
+from tests.support.forms import assert_rejected_with
 
 pytestmark = pytest.mark.django_db
 
@@ -782,7 +782,7 @@ def test_free_text_that_reaches_the_charts_is_escaped(clinician_client, patient)
 
 def test_one_staging_system_per_assessment(db, clinician):
     from sessions.models import Assessment
-    from tests.factories import PatientFactory
+    from tests.support.factories import PatientFactory
 
     patient = PatientFactory()
     both = Assessment(

@@ -2,7 +2,7 @@
 download, and nothing shown at all once photo consent is missing or withdrawn."""
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from html.parser import HTMLParser
 from io import BytesIO
 
@@ -15,10 +15,11 @@ from audit.models import AuditAction, AuditEvent
 from protocols.models import ProtocolPreset
 from sessions.compare import LABEL_HEIGHT, photos_of_view
 from sessions.models import SessionPhoto
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from sessions.services import void_record
+from tests.support.dates import local
+from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes
+from tests.support.photos import new_photo, store_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -29,43 +30,29 @@ NOT_A_PHOTO = "00000000-0000-0000-0000-000000000000"
 # Building a patient's photo record.
 
 
-def on(day, hour=10, minute=0):
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
 def shot(phase, view="vertex", colour=GREY, *, taken_at=None, content=None):
     return {"phase": phase, "view": view, "colour": colour, "taken_at": taken_at, "content": content}
 
 
 def session_with(patient, clinician, day, *shots, preset=None, hour=10):
     """A session of that day, its photos stored as the edit page stores them (re-encoded, audited)."""
-    session = SessionFactory(patient=patient, performed_at=on(day, hour), preset=preset)
+    session = SessionFactory(patient=patient, performed_at=local(day, hour), preset=preset)
     if shots:
-        save_session(
-            session=session,
-            photos=[
-                NewPhoto(
-                    prepared=prepare_photo(upload(s["content"] or jpeg_bytes(64, 48, colour=s["colour"], gps=True))),
-                    phase=s["phase"],
-                    view=s["view"],
-                    taken_at=s["taken_at"],
-                )
-                for s in shots
-            ],
-            uploaded_by=clinician,
-            amendment_reason="Photos added after the session.",
-            warnings_confirmed=True,
+        photos = (
+            new_photo(
+                s["content"] or jpeg_bytes(64, 48, colour=s["colour"], gps=True),
+                phase=s["phase"],
+                view=s["view"],
+                taken_at=s["taken_at"],
+            )
+            for s in shots
         )
+        store_photos(session, clinician, *photos, warnings_confirmed=True)
     return session
 
 
 def photo(session, phase, view="vertex"):
     return SessionPhoto.objects.get(session=session, phase=phase, view=view)
-
-
-@pytest.fixture
-def patient(db):
-    return PatientFactory(first_name="Giulia", last_name="Bianchi", record_number="GB-42")
 
 
 @pytest.fixture
@@ -383,7 +370,7 @@ def test_the_same_photo_twice_is_not_a_pair(clinician_client, course, patient):
 
 def test_labels_carry_the_date_the_phase_and_the_session_number(clinician, patient):
     session_with(patient, clinician, date(2026, 3, 2), shot("before"), shot("after"))
-    SessionFactory(patient=patient, performed_at=on(date(2026, 3, 20)))  # no photos, still a session
+    SessionFactory(patient=patient, performed_at=local(date(2026, 3, 20)))  # no photos, still a session
     voided = session_with(patient, clinician, date(2026, 3, 25), shot("before"))
     void_record(record=voided, reason="Wrong patient", by=clinician)
     session_with(patient, clinician, date(2026, 4, 6), shot("after"))
@@ -544,7 +531,8 @@ def test_the_composite_is_an_uncached_attachment_named_after_the_view_and_dates(
     assert response["Content-Disposition"] == 'attachment; filename="compare-vertex-20260302-20260601.jpg"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    assert "Bianchi" not in response["Content-Disposition"] and "GB-42" not in response["Content-Disposition"]
+    assert patient.last_name not in response["Content-Disposition"]
+    assert patient.record_number not in response["Content-Disposition"]
 
 
 def test_the_page_links_to_the_composite_of_the_pair_it_shows(clinician_client, course, patient):
@@ -757,7 +745,7 @@ def test_staff_without_the_clinician_role_are_refused_and_see_no_patient_data(re
         response = refused_client.get(url)
         assert response.status_code == 403, url
         body = response.content.decode(errors="replace")
-        assert "Bianchi" not in body and "GB-42" not in body
+        assert patient.last_name not in body and patient.record_number not in body
         assert "/photos/" not in body
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="photo").count() == 0
 

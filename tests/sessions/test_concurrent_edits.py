@@ -11,9 +11,8 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
 from sessions.models import TreatmentSession
-from tests.clinic.test_patient_form import VALID as PATIENT_FORM
-from tests.factories import PatientFactory, SessionFactory, UserFactory
-from tests.session_posts import edit_data
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
+from tests.support.posts import edit_data, patient_data
 
 
 @pytest.mark.django_db
@@ -54,8 +53,7 @@ def test_after_reading_the_conflict_the_clinician_can_save_deliberately(client_f
 @pytest.mark.django_db
 def test_a_stale_patient_form_is_refused_too(client_for, clinician):
     patient = PatientFactory(record_number="P-00042", first_name="Ada")
-    first = {**PATIENT_FORM, "record_number": "P-00042", "first_name": "Augusta", "seen_version": "1"}
-    second = {**PATIENT_FORM, "record_number": "P-00042", "first_name": "Adah", "seen_version": "1"}
+    first, second = patient_data(patient, first_name="Augusta"), patient_data(patient, first_name="Adah")
 
     client_for(clinician).post(reverse("patient-edit", args=[patient.pk]), first)
     refused = client_for(clinician).post(reverse("patient-edit", args=[patient.pk]), second)

@@ -10,7 +10,7 @@ from clinic.vocabularies import Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 from sessions.courses import course_numbers, course_places, course_position, courses_for
 from sessions.services import void_record
-from tests.factories import PatientFactory, SessionFactory
+from tests.support.factories import PatientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from sessions.forms import DelayedEventForm
 from sessions.models import DelayedAdverseEvent
-from tests.factories import SessionFactory
+from tests.support.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import BlendComponent
-from tests.factories import BlendComponentFactory, SessionFactory
-from tests.session_posts import edit_data
+from tests.support.factories import BlendComponentFactory, SessionFactory
+from tests.support.posts import edit_data
 
 pytestmark = pytest.mark.django_db
 

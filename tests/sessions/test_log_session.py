@@ -6,61 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import SessionPhoto, TreatmentSession
-from tests.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import DeviceFactory, LotFactory, PatientFactory
+from tests.support.images import jpeg_bytes, upload
+from tests.support.posts import session_data, with_blend, with_photos
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def patient():
-    return PatientFactory()
-
-
-def form_data(**changes):
-    performed = timezone.localtime() - timedelta(hours=2)
-    data = {
-        "performed_at": performed.strftime("%Y-%m-%dT%H:%M"),
-        "technique": "mmp",
-        "device": DeviceFactory().pk,
-        "cartridge": CartridgeFactory().pk,
-        "cartridge_lot": "C-123",
-        "needle_depth_mm": "1.0",
-        "frequency_hz": "120",
-        "passes": "2",
-        "treated_zones": ["vertex", "mid_scalp"],
-        "anaesthesia": "none",
-        "pain_score": "4",
-        "endpoint": "bloody_dew",
-        "adverse_events": ["none"],
-        "notes": "Tolerated well",
-        "blend-TOTAL_FORMS": "0",
-        "blend-INITIAL_FORMS": "0",
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-    }
-    data.update(changes)
-    return data
-
-
-def with_blend(data, *lots):
-    data["blend-TOTAL_FORMS"] = str(len(lots))
-    for i, lot in enumerate(lots):
-        data |= {
-            f"blend-{i}-product": lot.product.pk,
-            f"blend-{i}-lot": lot.pk,
-            f"blend-{i}-concentration": "0.5",
-            f"blend-{i}-concentration_unit": "%",
-            f"blend-{i}-volume_ml": "2",
-        }
-    return data
-
-
-def with_photos(data, *photos):
-    data["photos-TOTAL_FORMS"] = str(len(photos))
-    for i, (phase, view, content) in enumerate(photos):
-        data |= {f"photos-{i}-phase": phase, f"photos-{i}-view": view, f"photos-{i}-image": upload(content)}
-    return data
 
 
 def test_the_form_offers_an_empty_blend_row_and_a_photo_row(clinician_client, patient):
@@ -74,7 +24,10 @@ def test_the_form_offers_an_empty_blend_row_and_a_photo_row(clinician_client, pa
 
 
 def test_a_clinician_logs_an_mmp_session_with_blend_and_photo(clinician_client, clinician, patient):
-    data = with_photos(with_blend(form_data(), LotFactory(), LotFactory()), ("before", "vertex", jpeg_bytes()))
+    data = with_photos(
+        with_blend(session_data(treated_zones=["vertex", "mid_scalp"]), LotFactory(), LotFactory()),
+        upload(jpeg_bytes()),
+    )
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
@@ -89,7 +42,7 @@ def test_a_clinician_logs_an_mmp_session_with_blend_and_photo(clinician_client, 
 
 
 def test_empty_blend_and_photo_rows_are_ignored(clinician_client, patient):
-    data = form_data(
+    data = session_data(
         **{"blend-TOTAL_FORMS": "1", "photos-TOTAL_FORMS": "1", "photos-0-phase": "before", "photos-0-view": "frontal"}
     )
 
@@ -103,7 +56,7 @@ def test_empty_blend_and_photo_rows_are_ignored(clinician_client, patient):
 
 def test_a_rejected_session_keeps_everything_typed_and_says_why(clinician_client, patient):
     lot = LotFactory()
-    data = with_blend(form_data(needle_depth_mm="4.2"), lot)
+    data = with_blend(session_data(needle_depth_mm="4.2"), lot)
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
@@ -118,7 +71,7 @@ def test_a_rejected_session_keeps_everything_typed_and_says_why(clinician_client
 
 
 def test_photos_attached_to_a_rejected_form_are_asked_for_again(clinician_client, patient):
-    data = with_photos(form_data(pain_score="11"), ("before", "vertex", jpeg_bytes()))
+    data = with_photos(session_data(pain_score="11"), upload(jpeg_bytes()))
 
     body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
 
@@ -128,7 +81,7 @@ def test_photos_attached_to_a_rejected_form_are_asked_for_again(clinician_client
 
 
 def test_a_photo_that_is_not_an_image_is_refused_next_to_its_row(clinician_client, patient):
-    data = with_photos(form_data(), ("before", "vertex", b"<svg onload=alert(1)>"))
+    data = with_photos(session_data(), upload(b"<svg onload=alert(1)>"))
 
     body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
 
@@ -137,7 +90,7 @@ def test_a_photo_that_is_not_an_image_is_refused_next_to_its_row(clinician_clien
 
 
 def test_the_adverse_event_question_must_be_answered(clinician_client, patient):
-    data = form_data()
+    data = session_data()
     del data["adverse_events"]
 
     body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
@@ -148,7 +101,7 @@ def test_the_adverse_event_question_must_be_answered(clinician_client, patient):
 
 def test_other_adverse_event_needs_a_description(clinician_client, patient):
     body = clinician_client.post(
-        reverse("session-log", args=[patient.pk]), form_data(adverse_events=["other"])
+        reverse("session-log", args=[patient.pk]), session_data(adverse_events=["other"])
     ).content.decode()
 
     assert "Describe the “other” adverse event." in body
@@ -156,7 +109,7 @@ def test_other_adverse_event_needs_a_description(clinician_client, patient):
 
 def test_an_expired_lot_is_saved_only_after_the_clinician_confirms(clinician_client, patient):
     lot = LotFactory(expiry_date=timezone.localdate() - timedelta(days=10))
-    data = with_blend(form_data(), lot)
+    data = with_blend(session_data(), lot)
 
     first = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
     assert first.status_code == 200
@@ -176,7 +129,7 @@ def test_without_photo_consent_no_photo_field_is_offered_and_posted_photos_are_r
     assert 'name="photos-0-image"' not in page
     assert "has not given photo consent" in page
 
-    data = with_photos(form_data(), ("before", "vertex", jpeg_bytes()))
+    data = with_photos(session_data(), upload(jpeg_bytes()))
     refused = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
     assert "has not consented to photos" in refused
     assert not TreatmentSession.objects.exists()
@@ -194,7 +147,7 @@ def test_retired_devices_are_not_offered_for_new_sessions(clinician_client, pati
 
 def test_a_lot_of_another_product_is_refused(clinician_client, patient):
     lot, other = LotFactory(), LotFactory()
-    data = with_blend(form_data(), lot)
+    data = with_blend(session_data(), lot)
     data["blend-0-product"] = other.product.pk
 
     body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
@@ -204,7 +157,7 @@ def test_a_lot_of_another_product_is_refused(clinician_client, patient):
 
 
 def test_a_tampered_formset_count_is_refused_cleanly(clinician_client, patient):
-    data = form_data(**{"blend-TOTAL_FORMS": "5000"})
+    data = session_data(**{"blend-TOTAL_FORMS": "5000"})
 
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
@@ -214,7 +167,7 @@ def test_a_tampered_formset_count_is_refused_cleanly(clinician_client, patient):
 
 
 def test_a_missing_management_form_is_refused_cleanly(clinician_client, patient):
-    data = form_data()
+    data = session_data()
     for key in [k for k in data if "FORMS" in k]:
         del data[key]
 

@@ -19,7 +19,7 @@ from sessions.charts import outcome_charts
 from sessions.forms import AssessmentForm
 from sessions.measures import ASSESSMENT_MEASURES, Kind
 from sessions.models import Assessment
-from tests.factories import PatientFactory, SessionFactory
+from tests.support.factories import PatientFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,23 +3,17 @@
 import pytest
 from django.urls import reverse
 
-from sessions.photos import prepare_photo
 from sessions.selectors import missing_views
-from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import PatientFactory, SessionFactory
-from tests.images import jpeg_bytes, upload
+from sessions.services import void_record
+from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.photos import new_photo, store_photos
 
 pytestmark = pytest.mark.django_db
 ALL_VIEWS = ["Frontal", "Vertex", "Top", "Left", "Right", "Occipital", "Close-up / trichoscopy"]
 
 
 def with_photos(session, clinician, *rows):
-    save_session(
-        session=session,
-        uploaded_by=clinician,
-        amendment_reason="Photos added",
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase=p, view=v) for p, v in rows],
-    )
+    store_photos(session, clinician, *(new_photo(phase=phase, view=view) for phase, view in rows))
 
 
 def test_a_session_without_photos_misses_every_view_before_and_after():

@@ -4,23 +4,15 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import SessionFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from tests.support.factories import SessionFactory
+from tests.support.images import jpeg_bytes, png_bytes
+from tests.support.photos import stored_photo
 
 pytestmark = pytest.mark.django_db
 
 
-def stored_photo(clinician, content, name="photo.jpg"):
-    session = SessionFactory()
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(upload(content, name=name)), phase="before", view="top")],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-    )
-    return session.photos.get()
+def a_stored_photo(clinician, content, name="photo.jpg"):
+    return stored_photo(SessionFactory(), clinician, content, name=name, view="top")
 
 
 def body_of(response):
@@ -28,7 +20,7 @@ def body_of(response):
 
 
 def test_it_serves_the_re_encoded_photo_with_a_safe_content_type(clinician_client, clinician):
-    photo = stored_photo(clinician, jpeg_bytes(gps=True))
+    photo = a_stored_photo(clinician, jpeg_bytes(gps=True))
 
     response = clinician_client.get(reverse("photo-file", args=[photo.pk]))
 
@@ -41,7 +33,7 @@ def test_it_serves_the_re_encoded_photo_with_a_safe_content_type(clinician_clien
 
 
 def test_png_photos_are_served_as_png(clinician_client, clinician):
-    photo = stored_photo(clinician, png_bytes(), name="scan.png")
+    photo = a_stored_photo(clinician, png_bytes(), name="scan.png")
 
     response = clinician_client.get(reverse("photo-file", args=[photo.pk]))
 
@@ -50,7 +42,7 @@ def test_png_photos_are_served_as_png(clinician_client, clinician):
 
 
 def test_the_thumbnail_is_a_small_jpeg(clinician_client, clinician):
-    photo = stored_photo(clinician, jpeg_bytes(width=1200, height=900))
+    photo = a_stored_photo(clinician, jpeg_bytes(width=1200, height=900))
 
     response = clinician_client.get(reverse("photo-thumbnail", args=[photo.pk]))
 
@@ -59,20 +51,20 @@ def test_the_thumbnail_is_a_small_jpeg(clinician_client, clinician):
 
 
 def test_stored_file_names_are_random_and_say_nothing_about_the_patient(clinician, settings):
-    photo = stored_photo(clinician, jpeg_bytes(), name="Lovelace_Ada_P-00042.jpg")
+    photo = a_stored_photo(clinician, jpeg_bytes(), name="Lovelace_Ada_P-00042.jpg")
 
     assert "Lovelace" not in photo.image.name and "P-00042" not in photo.image.name
     assert photo.image.name.startswith("photos/") and len(photo.image.name) == len("photos/") + 32 + len(".jpg")
 
 
 def test_a_photo_whose_file_went_missing_is_404_not_a_crash(clinician_client, clinician):
-    photo = stored_photo(clinician, jpeg_bytes())
+    photo = a_stored_photo(clinician, jpeg_bytes())
     photo.image.storage.delete(photo.image.name)
 
     assert clinician_client.get(reverse("photo-file", args=[photo.pk])).status_code == 404
 
 
 def test_only_get_is_allowed(clinician_client, clinician):
-    photo = stored_photo(clinician, jpeg_bytes())
+    photo = a_stored_photo(clinician, jpeg_bytes())
 
     assert clinician_client.post(reverse("photo-file", args=[photo.pk])).status_code == 405

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from sessions.photos import prepare_photo
-from tests.images import GPS_IFD, jpeg_bytes, png_bytes, upload
+from tests.support.images import GPS_IFD, jpeg_bytes, png_bytes, png_header_only, upload
 
 
 def reopen(content_file):
@@ -78,18 +78,6 @@ def test_it_refuses_too_many_pixels_from_the_header_alone(settings):
 
     with pytest.raises(ValidationError, match=r"more than 1 megapixels \(1001 × 1000\)"):
         prepare_photo(upload(png_bytes(width=1001, height=1000)))
-
-
-def png_header_only(width, height):
-    """A PNG that declares its size but carries no pixel data: decoding it would fail."""
-    import struct
-    import zlib
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 
 
 def test_a_decompression_bomb_is_refused_by_its_declared_size_without_decoding():

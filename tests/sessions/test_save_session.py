@@ -11,10 +11,10 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, UnconfirmedWarnings, save_session
-from tests.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
-from tests.images import jpeg_bytes, png_bytes, upload
+from sessions.services import UnconfirmedWarnings, save_session
+from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, PatientFactory
+from tests.support.images import png_bytes
+from tests.support.photos import new_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def two_components():
 
 
 def photo(phase="before", view="vertex", content=None):
-    return NewPhoto(prepared=prepare_photo(upload(content or jpeg_bytes())), phase=phase, view=view)
+    return new_photo(content, phase=phase, view=view)
 
 
 def test_it_stores_a_session_with_a_two_component_blend_and_two_photos(clinician, settings):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.factories import BlendComponentFactory, LotFactory, ProductFactory, SessionFactory
+from tests.support.factories import BlendComponentFactory, LotFactory, ProductFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

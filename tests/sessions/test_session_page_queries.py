@@ -4,11 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import DelayedAdverseEvent, DelayedEventKind, Severity
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import SessionFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.queries import count_queries
+from sessions.services import void_record
+from tests.support.db import count_queries
+from tests.support.factories import SessionFactory, UserFactory
+from tests.support.photos import new_photo, store_photos
 
 
 def add_events(session, count):
@@ -23,8 +22,7 @@ def add_events(session, count):
 
 
 def add_voided_photos(session, clinician, count):
-    new = [NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="top") for _ in range(count)]
-    save_session(session=session, photos=new, uploaded_by=clinician, amendment_reason="Photos added afterwards.")
+    store_photos(session, clinician, *(new_photo(view="top") for _ in range(count)))
     for photo in session.photos.all():
         void_record(record=photo, reason="Blurred", by=UserFactory())
 

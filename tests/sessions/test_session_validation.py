@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from sessions.forms import BlendComponentForm, SessionForm
 from sessions.models import FUTURE_TOLERANCE, BlendComponent, TreatmentSession
-from tests.assertions import assert_rejected_with
-from tests.factories import BlendComponentFactory, LotFactory, PatientFactory, ProductFactory, SessionFactory
+from tests.support.db import as_stored, assert_refused_by_database
+from tests.support.factories import BlendComponentFactory, LotFactory, ProductFactory, SessionFactory
+from tests.support.forms import assert_accepted_as, assert_asks_for_a_number, assert_rejected_with, form_with
 
 DEPTH = "Needle depth must be between 0.1 and 3.0 mm."
 FREQUENCY = "Frequency must be between 1 and 200 Hz."
@@ -45,11 +46,6 @@ def typed_minutes(moment):
 
 
 @pytest.fixture
-def patient(db):
-    return PatientFactory()  # born 1980-05-17
-
-
-@pytest.fixture
 def session_form(patient, clinician):
     def make(**changes):
         data = {
@@ -70,28 +66,8 @@ def lot(db):
 
 @pytest.fixture
 def blend_form(lot):
-    def make(**changes):
-        data = {
-            "product": lot.product.pk,
-            "lot": lot.pk,
-            "concentration": "0.5",
-            "concentration_unit": "%",
-            "volume_ml": "2",
-            **changes,
-        }
-        return BlendComponentForm(data)
-
-    return make
-
-
-def as_stored(model, field, typed):
-    """The Python value of the typed text, as it would be written past every form check."""
-    return model._meta.get_field(field).to_python(typed)
-
-
-def assert_refused_by_database(model, pk, **values):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(pk=pk).update(**values)
+    base = {"product": lot.product.pk, "lot": lot.pk, "concentration": "0.5", "concentration_unit": "%"}
+    return form_with(BlendComponentForm, base | {"volume_ml": "2"})
 
 
 def test_the_base_session_form_is_valid(session_form):
@@ -100,34 +76,25 @@ def test_the_base_session_form_is_valid(session_form):
     assert form.is_valid(), form.errors
 
 
-@pytest.mark.parametrize(("field", "typed"), SESSION_INSIDE)
-def test_the_session_form_accepts_a_value_just_inside_the_range(session_form, field, typed):
-    form = session_form(**{field: typed})
-
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data[field] == as_stored(TreatmentSession, field, typed)
-
-
-@pytest.mark.parametrize(("field", "typed", "message"), SESSION_OUTSIDE)
-def test_the_session_form_rejects_a_value_just_outside_the_range_with_one_clear_message(
-    session_form, field, typed, message
-):
-    assert_rejected_with(session_form(**{field: typed}), field, typed, [message])
+# Both forms of the log-session page, by fixture name, with the model whose field each value lands in.
+FORM_INSIDE = [("session_form", TreatmentSession, *case) for case in SESSION_INSIDE]
+FORM_INSIDE += [("blend_form", BlendComponent, *case) for case in BLEND_INSIDE]
+FORM_OUTSIDE = [("session_form", *case) for case in SESSION_OUTSIDE]
+FORM_OUTSIDE += [("blend_form", *case) for case in BLEND_OUTSIDE]
 
 
-@pytest.mark.parametrize(("field", "typed"), BLEND_INSIDE)
-def test_the_blend_form_accepts_a_value_just_inside_the_range(blend_form, field, typed):
-    form = blend_form(**{field: typed})
+@pytest.mark.parametrize(("form", "model", "field", "typed"), FORM_INSIDE)
+def test_the_form_accepts_a_value_just_inside_the_range(request, form, model, field, typed):
+    make = request.getfixturevalue(form)
 
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data[field] == as_stored(BlendComponent, field, typed)
+    assert_accepted_as(make(**{field: typed}), field, as_stored(model, field, typed))
 
 
-@pytest.mark.parametrize(("field", "typed", "message"), BLEND_OUTSIDE)
-def test_the_blend_form_rejects_a_value_just_outside_the_range_with_one_clear_message(
-    blend_form, field, typed, message
-):
-    assert_rejected_with(blend_form(**{field: typed}), field, typed, [message])
+@pytest.mark.parametrize(("form", "field", "typed", "message"), FORM_OUTSIDE)
+def test_the_form_rejects_a_value_just_outside_the_range_with_one_clear_message(request, form, field, typed, message):
+    make = request.getfixturevalue(form)
+
+    assert_rejected_with(make(**{field: typed}), field, typed, [message])
 
 
 DB_INSIDE = [(SessionFactory, field, typed) for field, typed in SESSION_INSIDE]
@@ -181,11 +148,7 @@ def test_the_database_refuses_a_blend_component_created_in_bulk_with_zero_concen
 @pytest.mark.parametrize("field", ["needle_depth_mm", "frequency_hz", "passes", "treated_area_cm2", "pain_score"])
 @pytest.mark.parametrize("typed", NON_NUMERIC)
 def test_the_session_form_answers_non_numeric_text_with_a_field_error(session_form, field, typed):
-    form = session_form(**{field: typed})
-
-    assert not form.is_valid()
-    assert form.errors[field] in (["Enter a number."], ["Enter a whole number."])
-    assert form[field].value() == typed
+    assert_asks_for_a_number(session_form(**{field: typed}), field, typed)
 
 
 @pytest.mark.parametrize("field", ["concentration", "volume_ml"])

@@ -16,7 +16,7 @@ from protocols.services import new_version, publish
 from sessions.courses import session_deviations
 from sessions.models import BlendComponent, TreatmentSession
 from sessions.services import save_session, void_record
-from tests.factories import LotFactory, PatientFactory, ProductFactory
+from tests.support.factories import LotFactory, PatientFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from sessions.thumbnails import make_thumbnail, make_thumbnail_by_full_decode, reduced
-from tests.images import jpeg_bytes
+from tests.support.images import jpeg_bytes
 
 
 def opened(content):

@@ -5,10 +5,8 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from sessions.models import SessionPhoto, TreatmentSession
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session
-from tests.factories import BlendComponentFactory
-from tests.images import jpeg_bytes, upload
+from tests.support.factories import BlendComponentFactory
+from tests.support.photos import stored_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -78,13 +76,7 @@ def test_voiding_is_audited_and_in_the_history(clinician_client, clinician, sess
 
 
 def test_a_voided_photo_leaves_the_session_page_but_is_listed_as_voided(clinician_client, clinician, session):
-    save_session(
-        session=session,
-        uploaded_by=clinician,
-        amendment_reason="photo added",
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
-    )
-    photo = session.photos.get()
+    photo = stored_photo(session, clinician)
 
     clinician_client.post(reverse("photo-void", args=[photo.pk]), {"reason": "Another patient's scalp"})
 

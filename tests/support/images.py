@@ -1,5 +1,7 @@
 """Real image bytes for upload tests, made with Pillow."""
 
+import struct
+import zlib
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +28,16 @@ def png_bytes(width=40, height=30):
     buffer = BytesIO()
     Image.new("RGBA", (width, height), (10, 200, 30, 255)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def png_header_only(width, height):
+    """A PNG that declares its size but carries no pixel data: decoding it would fail."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
 
 
 def upload(content, name="photo.jpg", content_type="image/jpeg"):

@@ -1,6 +1,6 @@
 """Every URL of the project, requested with GET by every role, answers as EXPECTED says.
 
-The routes come from the resolver (tests/routes.py), the admin's included, never from a list kept
+The routes come from the resolver (tests/support/routes.py), the admin's included, never from a list kept
 by hand: a route added without an entry in EXPECTED fails here, so no page can be forgotten.
 Routes with parameters are filled with real objects of a small world (a patient, a session with a
 blend component and a stored photo, one object of every model the admin shows).
@@ -26,11 +26,10 @@ from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
-from sessions.photos import prepare_photo
-from sessions.services import NewPhoto, save_session, void_record
-from tests.factories import BlendComponentFactory, PatientFactory, UserFactory
-from tests.images import jpeg_bytes, upload
-from tests.routes import discover, fill_route
+from sessions.services import void_record
+from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
+from tests.support.photos import store_photos
+from tests.support.routes import discover, fill_route
 
 ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_clinician", "superuser"]
 # Who must never see a patient's name or record number, whatever the page.
@@ -194,7 +193,7 @@ def rule_for(label, key):
 
 
 def missing_rule_message(label):
-    return f"route {label} has no access expectation: add it to EXPECTED in tests/test_every_route.py"
+    return f"route {label} has no access expectation: add it to EXPECTED in tests/config/test_every_route.py"
 
 
 # The world the parameters are filled from.
@@ -220,12 +219,7 @@ def staff_clinician(db):
 def world(db, clinician):
     patient = PatientFactory(last_name=LAST_NAME, record_number=RECORD_NUMBER)
     session = BlendComponentFactory(session__patient=patient).session
-    save_session(
-        session=session,
-        photos=[NewPhoto(prepared=prepare_photo(upload(jpeg_bytes())), phase="before", view="vertex")],
-        uploaded_by=clinician,
-        amendment_reason="Photos added after the session.",
-    )
+    store_photos(session, clinician)
     access = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "someone", "http_accept": "*/*"}
     AccessAttempt.objects.create(
         **access, path_info="/accounts/login/", get_data="", post_data="", failures_since_start=1

@@ -4,8 +4,8 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory
-from tests.queries import count_queries
+from tests.support.db import count_queries
+from tests.support.factories import BlendComponentFactory, PatientFactory, ProductFactory, SessionFactory
 
 
 def test_it_shows_the_consents_with_their_dates(clinician_client):

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.log import configure_logging
 
 from clinic.logs import RedactingFormatter
-from tests.factories import PatientFactory
+from tests.support.factories import PatientFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
