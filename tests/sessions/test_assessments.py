@@ -19,7 +19,7 @@ from sessions.forms import AssessmentForm
 from sessions.models import Assessment
 from sessions.services import void_record
 from sessions.views import voiding as session_views
-from tests.support.db import count_queries
+from tests.support.db import as_stored, assert_refused_by_database, count_queries
 from tests.support.factories import PatientFactory, SessionFactory, UserFactory
 from tests.support.forms import assert_rejected_with
 
@@ -58,15 +58,6 @@ MEASURE_FIELDS = [field for field, _, _, _ in BOUNDS]
 
 def today():
     return timezone.localdate()
-
-
-def as_stored(field, typed):
-    return Assessment._meta.get_field(field).to_python(typed)
-
-
-@pytest.fixture
-def patient():
-    return PatientFactory()  # female pattern hair loss, born 1980-05-17
 
 
 @pytest.fixture
@@ -112,11 +103,6 @@ def session_on(patient, day, **changes):
     return SessionFactory(patient=patient, performed_at=timezone.make_aware(datetime.combine(day, time(10))), **changes)
 
 
-def assert_refused_by_database(pk, **values):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Assessment.objects.filter(pk=pk).update(**values)
-
-
 # ---------------------------------------------------------------------------------------------- form and model
 
 
@@ -131,7 +117,7 @@ def test_the_form_accepts_a_value_just_inside_the_range(assessment_form, patient
     form = assessment_form(of=patient_for(field, patient, areata_patient), **{field: typed}, **extra_for(field))
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data[field] == as_stored(field, typed)
+    assert form.cleaned_data[field] == as_stored(Assessment, field, typed)
 
 
 @pytest.mark.parametrize(("field", "typed", "message"), OUTSIDE)
@@ -168,7 +154,7 @@ def test_non_numeric_text_is_answered_on_its_field(assessment_form, patient, are
 @pytest.mark.parametrize(("field", "typed"), INSIDE)
 def test_the_database_stores_a_value_just_inside_the_range(patient, areata_patient, field, typed):
     row = make_assessment(patient_for(field, patient, areata_patient))
-    value = as_stored(field, typed)
+    value = as_stored(Assessment, field, typed)
 
     Assessment.objects.filter(pk=row.pk).update(**{field: value})
 
@@ -181,7 +167,7 @@ def test_the_database_refuses_a_value_just_outside_the_range(patient, areata_pat
     row = make_assessment(patient_for(field, patient, areata_patient))
     before = getattr(row, field)
 
-    assert_refused_by_database(row.pk, **{field: as_stored(field, typed)})
+    assert_refused_by_database(Assessment, row.pk, **{field: as_stored(Assessment, field, typed)})
 
     row.refresh_from_db()
     assert getattr(row, field) == before
@@ -197,7 +183,7 @@ def test_the_database_refuses_an_assessment_created_out_of_range(patient, clinic
 def test_the_database_refuses_a_voided_assessment_without_a_reason(patient, clinician):
     row = make_assessment(patient)
 
-    assert_refused_by_database(row.pk, voided_at=timezone.now(), voided_by=clinician)
+    assert_refused_by_database(Assessment, row.pk, voided_at=timezone.now(), voided_by=clinician)
 
 
 def test_an_assessment_today_is_accepted_but_not_tomorrow(assessment_form):

@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def barletta():
-    """4 monthly sessions, 1.0 mm, 70 Hz, triamcinolone 2.5 or 10 mg/mL."""
-    return ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa")
-
-
-@pytest.fixture
 def triamcinolone():
     product = ProductFactory(name="Kenalog", active_ingredient="triamcinolone acetonide")
     return LotFactory(product=product)
