@@ -16,7 +16,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJ
 	DJANGO_SECRET_KEY=$$(cat var/secret_key)
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run dev test lint bench-demo-data bench-export bench-photos clean
+.PHONY: run dev test test-scaleout lint bench-demo-data bench-export bench-photos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ dev: $(VENV)/.runtime node_modules/.installed var/secret_key
 
 test: $(VENV)/.dev node_modules/.installed
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Two gunicorn app servers behind HAProxy on PostgreSQL, S3 (moto) and Redis; one is stopped midway
+# through a clinic's journey (deploy/scaleout/check.py). Needs haproxy, redis-server and PostgreSQL.
+test-scaleout: $(VENV)/.dev node_modules/.installed
+	$(BIN)/python deploy/scaleout/check.py
 
 lint: $(VENV)/.dev
 	mkdir -p var

@@ -93,6 +93,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Several app servers behind one load balancer: each names itself, and every response says which one
+# answered (outermost, so static files, redirects and error pages carry it too).
+APP_SERVER_NAME = env("APP_SERVER_NAME")
+if APP_SERVER_NAME:
+    MIDDLEWARE.insert(0, "config.middleware.AppServerHeaderMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

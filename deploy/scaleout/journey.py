@@ -1,0 +1,205 @@
+"""A clinic's day through the load balancer, as a browser sends it: forms with their CSRF token,
+one session cookie, every request recorded with the app server that answered it."""
+
+import csv
+import io
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from PIL import Image
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PHOTO_LINK = re.compile(r'href="/photos/([0-9a-f-]{36})/"')
+TIMEOUT = (5, 330)  # connect, read: the export may take as long as the balancer allows
+
+
+class JourneyError(Exception):
+    pass
+
+
+def require(condition, message):
+    if not condition:
+        raise JourneyError(message)
+
+
+@dataclass
+class Answer:
+    step: str
+    status: int
+    server: str
+    ms: float
+    error: str = ""
+
+
+def noisy_jpeg(seed):
+    """A 1000 x 800 photo of noise: large and incompressible, like a real scalp close-up."""
+    size = (1000, 800)
+    image = Image.merge("RGB", [Image.effect_noise(size, 40 + seed + band) for band in range(3)])
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+class Browser:
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.http = requests.Session()
+        self.answers = []
+
+    def request(self, step, method, path, expect=200, **kwargs):
+        started = time.monotonic()
+        try:
+            response = self.http.request(method, self.base_url + path, allow_redirects=False, timeout=TIMEOUT, **kwargs)
+        except requests.RequestException as error:
+            self.answers.append(Answer(step, 0, "-", (time.monotonic() - started) * 1000, repr(error)))
+            raise
+        elapsed = (time.monotonic() - started) * 1000
+        self.answers.append(Answer(step, response.status_code, response.headers.get("X-App-Server", "?"), elapsed))
+        return response if expect is None else self.check(response, expect)
+
+    def get(self, step, path, **kwargs):
+        return self.request(step, "GET", path, **kwargs)
+
+    def visit(self, step, path, hops=5):
+        """GET a page, following its redirects (each one a recorded request)."""
+        for _ in range(hops):
+            response = self.request(step, "GET", path, expect=None)
+            if response.status_code != 302:
+                return self.check(response, 200)
+            path = response.headers["Location"]
+        raise JourneyError(f"{step}: more than {hops} redirects")
+
+    def check(self, response, expect):
+        answer = self.answers[-1]
+        if response.status_code != expect:
+            answer.error = f"expected {expect}"
+            raise JourneyError(f"{answer.step}: {response.request.method} {response.url} answered {answer.status}")
+        return response
+
+    def submit(self, step, form_path, data, files=None):
+        """GET the form, POST it back with its CSRF token; return where the 302 leads."""
+        token = CSRF_FIELD.search(self.get(f"{step} (form)", form_path).text).group(1)
+        response = self.request(
+            step, "POST", form_path, expect=302, data={**data, "csrfmiddlewaretoken": token}, files=files
+        )
+        return response.headers["Location"], self.answers[-1].server
+
+    def log_in(self, username, password):
+        location, _ = self.submit(
+            f"log in as {username}", "/accounts/login/", {"username": username, "password": password}
+        )
+        self.visit(f"{username}'s home page", location)
+
+
+def patient_post():
+    return {
+        "record_number": "SO-0001",
+        "first_name": "Ada",
+        "last_name": "Scaleout",
+        "date_of_birth": "1985-12-10",
+        "sex": "female",
+        "diagnosis": "fphl",
+        "ludwig_stage": "II",
+        "photo_consent": "on",
+        "photo_consent_date": "2025-01-10",
+        "research_consent": "on",
+        "research_consent_date": "2025-01-10",
+    }
+
+
+def session_post(performed_at, device, cartridge):
+    """A session as a clinician fills it in: a microneedling pass over the vertex, one photo."""
+    return {
+        "performed_at": performed_at.strftime("%Y-%m-%dT%H:%M"),
+        "technique": "mmp",
+        "device": device,
+        "needle_depth_mm": "0.8",
+        "cartridge": cartridge,
+        "passes": "3",
+        "treated_zones": ["vertex", "mid_scalp"],
+        "endpoint": "erythema",
+        "anaesthesia": "topical",
+        "adverse_events": ["none"],
+        "pain_score": "3",
+        "notes": "Logged through the load balancer",
+        "blend-TOTAL_FORMS": "0",
+        "blend-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-phase": "before",
+        "photos-0-view": "vertex",
+    }
+
+
+class Journey:
+    """The clinician's and the researcher's steps; `stop_one_server(name)` is called midway and
+    must stop the app server of that name."""
+
+    def __init__(self, base_url, users, equipment, stop_one_server):
+        self.clinician = Browser(base_url)
+        self.researcher = Browser(base_url)
+        self.users, self.equipment = users, equipment
+        self.stop_one_server = stop_one_server
+        self.facts = {}
+
+    @property
+    def answers(self):
+        return self.clinician.answers + self.researcher.answers
+
+    def run(self):
+        browser = self.clinician
+        browser.log_in(*self.users["clinician"])
+        patient_page, _ = browser.submit("create a patient", "/patients/new/", patient_post())
+        patient_path = patient_page.rstrip("/")
+        browser.visit("patient page", patient_page)
+
+        first_photo, uploaded_by = self.log_session(1, patient_path, datetime.now() - timedelta(days=21))
+        self.facts["uploaded_by"] = uploaded_by
+        self.fetch_from_the_other_server(first_photo, uploaded_by)
+
+        self.stop_one_server(uploaded_by)
+        self.facts["stopped"] = uploaded_by
+
+        second_photo, _ = self.log_session(2, patient_path, datetime.now() - timedelta(hours=2))
+        browser.get("compare page", f"{patient_path}/compare/?view=vertex")
+        download = browser.get(
+            "compare download", f"{patient_path}/compare/download.jpg?view=vertex&a={first_photo}&b={second_photo}"
+        )
+        is_jpeg = download.headers["Content-Type"] == "image/jpeg" and len(download.content) > 10_000
+        require(is_jpeg, "the compare download is not a JPEG")
+        self.facts["composite_by"] = browser.answers[-1].server
+        self.export()
+
+    def log_session(self, number, patient_path, performed_at):
+        data = session_post(performed_at, *self.equipment)
+        files = {"photos-0-image": (f"scalp-{number}.jpg", noisy_jpeg(number), "image/jpeg")}
+        session_page, uploaded_by = self.clinician.submit(
+            f"log session {number} with a photo", f"{patient_path}/sessions/new/", data, files
+        )
+        page = self.clinician.visit(f"session {number} page", session_page)
+        (photo,) = PHOTO_LINK.findall(page.text)
+        return photo, uploaded_by
+
+    def fetch_from_the_other_server(self, photo, uploaded_by, tries=4):
+        """The photo and its thumbnail until the server that did not take the upload has served one."""
+        for _ in range(tries):
+            full = self.clinician.get("full photo", f"/photos/{photo}/")
+            thumbnail = self.clinician.get("thumbnail", f"/photos/{photo}/thumbnail/")
+            require(full.content[:2] == thumbnail.content[:2] == b"\xff\xd8", "not JPEG")
+            servers = {answer.server for answer in self.clinician.answers[-2:]}
+            if servers - {uploaded_by}:
+                self.facts["photo_served_by"] = sorted(servers - {uploaded_by})[0]
+                return
+        raise JourneyError(f"after {tries} tries only {uploaded_by}, which took the upload, served the photo")
+
+    def export(self):
+        browser = self.researcher
+        browser.log_in(*self.users["researcher"])
+        browser.get("export page", "/export/")
+        response = browser.get("download sessions.csv", "/export/sessions.csv")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        require(len(rows) == 2, f"sessions.csv has {len(rows)} rows, expected the 2 sessions logged")
+        self.facts["exported_rows"] = len(rows)
