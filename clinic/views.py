@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -82,13 +85,18 @@ def logout_everywhere(request):
         ended = 0
         for stored in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
             if stored.get_decoded().get("_auth_user_id") == str(user.pk):
-                stored.delete()
+                # Through the session engine, so a cached copy (cached_db sessions in Redis) ends too.
+                _session_store(stored.session_key).delete()
                 ended += 1
         record_event(AuditAction.LOGOUT_EVERYWHERE, user=user, detail={"sessions_ended": ended})
         logout(request)
         messages.success(request, f"Logged out everywhere ({ended} session{'s' if ended != 1 else ''} ended).")
         return redirect("login")
     return render(request, "registration/logout_everywhere.html")
+
+
+def _session_store(session_key):
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
 @never_cache

@@ -155,11 +155,43 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
 
-# Clinical photos live here. There is deliberately no MEDIA_URL route: photos are served only
-# by a view that checks access (sessions.views.photo_file).
+# Clinical photos go to the "default" storage: files under MEDIA_ROOT, or a private S3-compatible bucket
+# shared by several app servers (DJANGO_PHOTO_STORAGE=s3). There is deliberately no MEDIA_URL route
+# and no public or presigned URL: photos are served only by a view that checks access and audits
+# (sessions.views.photo_file), streamed from the storage.
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+PHOTO_STORAGES = ("local", "s3")
+PHOTO_STORAGE = env("DJANGO_PHOTO_STORAGE", "local").lower()
+if PHOTO_STORAGE not in PHOTO_STORAGES:
+    raise ImproperlyConfigured(f"DJANGO_PHOTO_STORAGE must be one of {list(PHOTO_STORAGES)}, not {PHOTO_STORAGE!r}.")
+if PHOTO_STORAGE == "s3" and not env("S3_BUCKET"):
+    raise ImproperlyConfigured("DJANGO_PHOTO_STORAGE=s3 needs S3_BUCKET, the private bucket the photos go to.")
+
+
+def s3_photo_storage():
+    """django-storages' S3 backend as the photos need it: private, encrypted at rest, never overwritten."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,  # None: AWS itself
+            "region_name": env("S3_REGION", "us-east-1"),
+            # Unset: boto3 looks further (instance role, ~/.aws), as it does for any AWS client.
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+            "default_acl": None,  # objects take the bucket's own (private) access, never public-read
+            "querystring_auth": True,  # any URL the backend makes is signed; the app itself makes none
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_photo_storage() if PHOTO_STORAGE == "s3" else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     # collectstatic writes hashed names (app.3f2a….css) and gzipped copies; WhiteNoise serves them with a
     # one-year Cache-Control, so a changed file gets a new name and no browser keeps an old one. Tests
     # render with the plain storage (tests/conftest.py); tests/config/test_static_manifest.py holds this one.
@@ -177,6 +209,16 @@ RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")  # used as
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# One process's memory is not shared by several app servers: with REDIS_URL the cache lives in Redis, and
+# sessions are read from it and written through to the database. Without it: local memory and the database.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
