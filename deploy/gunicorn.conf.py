@@ -22,6 +22,10 @@ wsgi_app = "config.wsgi:application"
 chdir = str(Path(__file__).resolve().parent.parent)
 
 bind = f"{os.environ.get('HOST', '').strip() or '127.0.0.1'}:{_env_int('PORT', 8000)}"
+# X-Forwarded-Proto and X-Forwarded-For count only from the proxy on this machine (gunicorn's default,
+# written down). Django itself believes X-Forwarded-Proto from whoever reaches gunicorn when
+# DJANGO_BEHIND_TLS_PROXY=1: that is why gunicorn listens on 127.0.0.1 behind the proxy.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1,::1"
 
 # Synchronous workers: each handles one request at a time, so (2 x cores) + 1 of them keep the CPUs
 # busy while others wait on the database or the disk. Capped: each worker holds the whole

@@ -51,7 +51,9 @@ def test_the_deploy_checks_pass_with_production_settings():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env |= {
         "DJANGO_SECRET_KEY": "x7!" + "k" * 60 + "Zq9#long-random-production-key",
-        "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
+        "DJANGO_ALLOWED_HOSTS": "clinic.example",
+        "DJANGO_HTTPS": "1",
+        "DJANGO_BEHIND_TLS_PROXY": "1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
