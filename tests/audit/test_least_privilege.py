@@ -79,6 +79,18 @@ def django_connected_as(role, password):
         connection.settings_dict.update(saved)
 
 
+def run_python(*args, **environment):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 TAMPERING = {
     "truncate the trail": "TRUNCATE audit_auditevent",
     "disable its triggers": "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL",
@@ -158,21 +170,9 @@ def test_migrate_connects_as_the_owner_of_database_owner_url(tmp_path):
     params = connection.settings_dict
     database = f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
     absent_owner = f"nobody_{secrets.token_hex(4)}"
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DATABASE_OWNER_URL": database.replace(f"//{params['USER']}@", f"//{absent_owner}:wrong@"),
-    }
+    owner = database.replace(f"//{params['USER']}@", f"//{absent_owner}:wrong@")
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--plan"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("manage.py", "migrate", "--plan", DATABASE_URL=database, DATABASE_OWNER_URL=owner)
 
     assert result.returncode != 0
     assert f'role "{absent_owner}" does not exist' in result.stderr
@@ -190,3 +190,15 @@ def test_migrate_runs_as_the_owner_and_gives_the_connection_back(settings, monke
 
     assert seen == ["scalp_owner"]
     assert connection.settings_dict["USER"] == application_user
+
+
+def test_an_owner_url_for_another_database_is_refused_at_start():
+    result = run_python(
+        "-c",
+        "import config.settings",
+        DATABASE_URL="postgres://scalp_app@127.0.0.1:5432/scalp",
+        DATABASE_OWNER_URL="postgres://scalp_owner@127.0.0.1:5432/other",
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL must name the same PostgreSQL database as DATABASE_URL" in result.stderr
