@@ -39,6 +39,8 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# On PostgreSQL, DATABASE_OWNER_URL (from the environment, like DATABASE_URL) makes `migrate` run as the
+# owner role while gunicorn stays on DATABASE_URL's application role (README, "Least privilege").
 run: $(VENV)/.runtime node_modules/.installed var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py first_run

@@ -1,7 +1,7 @@
 """The append-only audit trail: who did what to which record, when and from where.
 
 Rows are only ever inserted. The model and its queryset refuse updates and deletes,
-the admin is read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE too.
+the admin is read-only, and on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE too.
 """
 
 from django.conf import settings

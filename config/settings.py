@@ -125,6 +125,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role that owns the tables (README, "Least privilege"): only `manage.py migrate` connects as it,
+# to the same database; the application stays on DATABASE_URL's role, which cannot alter a table.
+DATABASE_OWNER = dj_database_url.parse(env("DATABASE_OWNER_URL")) if env("DATABASE_OWNER_URL") else None
+if DATABASE_OWNER and any(DATABASE_OWNER[key] != DATABASES["default"][key] for key in ("ENGINE", "NAME", "HOST")):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same PostgreSQL database as DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "clinic.User"

@@ -1,0 +1,47 @@
+"""Least privilege on PostgreSQL: an owner role that migrates, an application role that only works.
+
+The owner owns every table; the application role owns nothing, so it can neither drop nor alter a
+table, nor disable or drop a trigger, nor TRUNCATE. It may read and insert everywhere, and update and
+delete everywhere except in the append-only tables: the audit trail and every simple_history table.
+"""
+
+from django.apps import apps
+from django.db import transaction
+from simple_history.models import HistoricalChanges
+
+from audit.models import AuditEvent
+
+WORKING_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+APPEND_ONLY_PRIVILEGES = "SELECT, INSERT"
+# The migration record is the owner's business; the application only reads it (e.g. `migrate --check`).
+READ_ONLY_TABLES = frozenset({"django_migrations"})
+
+
+def append_only_tables():
+    """The audit trail and every field-level history table, found from the installed models."""
+    history = {model._meta.db_table for model in apps.get_models() if issubclass(model, HistoricalChanges)}
+    return frozenset({AuditEvent._meta.db_table} | history)
+
+
+def privileges_for(table, append_only):
+    if table in READ_ONLY_TABLES:
+        return "SELECT"
+    return APPEND_ONLY_PRIVILEGES if table in append_only else WORKING_PRIVILEGES
+
+
+def grant_application_privileges(connection, app_role):
+    """Give `app_role` exactly its privileges on every table and sequence; run as the owner or a
+    superuser, after every migration (a table created later starts with only the safe defaults)."""
+    append_only = append_only_tables()
+    quote = connection.ops.quote_name
+    app = quote(app_role)
+    done = []
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {app}")
+        for table in sorted(connection.introspection.table_names(cursor)):
+            privileges = privileges_for(table, append_only)
+            cursor.execute(f"REVOKE ALL ON TABLE {quote(table)} FROM {app}")
+            cursor.execute(f"GRANT {privileges} ON TABLE {quote(table)} TO {app}")
+            done.append((table, privileges))
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}")
+    return done
