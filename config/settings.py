@@ -265,6 +265,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Login throttling (django-axes), for people: 5 failures for the same username from the same
 # address lock that pair for 15 minutes; a successful login clears the count.
+# Our own reverse proxies or load balancers (nginx, HAProxy): requests from these addresses carry the
+# client's address as the last entry of X-Forwarded-For (audit trail and login throttling read it).
+TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES"))
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=15)

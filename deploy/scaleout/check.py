@@ -40,6 +40,8 @@ def server_env(database_url, photos_in_s3):
         "DJANGO_SECRET_KEY": "scaleout-only-not-secret-but-shared-by-both-servers",
         "DJANGO_HTTPS": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The balancer is ours: the client's address comes from its X-Forwarded-For.
+        "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
         "DJANGO_STATIC_ROOT": str(stack.WORK / "static"),
         "DATABASE_URL": database_url,
         "DJANGO_PHOTO_STORAGE": "s3",
