@@ -62,7 +62,7 @@ test: $(VENV)/.dev node_modules/.installed
 test-scaleout: $(VENV)/.dev node_modules/.installed
 	$(BIN)/python deploy/scaleout/check.py
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev node_modules/.installed
 	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
