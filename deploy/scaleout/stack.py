@@ -102,7 +102,12 @@ def create_bucket(env):
         aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
     )
-    if BUCKET not in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
+    if BUCKET in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
+        # Like the database, the bucket starts empty each run: what the check counts is its own.
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+            for stored in page.get("Contents", []):
+                s3.delete_object(Bucket=BUCKET, Key=stored["Key"])
+    else:
         s3.create_bucket(Bucket=BUCKET)
     return s3
 
