@@ -5,8 +5,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from sessions.models import TreatmentSession
+from sessions.models import SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.db import count_queries
 from tests.support.history import patient_with_history, shared_image
@@ -67,6 +68,17 @@ def test_the_page_of_a_patient_with_300_sessions_is_at_most_twice_the_size_of_on
     assert len(large) <= 2 * len(small), (len(large), len(small))
 
 
+def test_the_compare_page_runs_as_many_queries_for_600_photos_as_for_10(clinician_client, few, many):
+    assert count_queries(clinician_client, compare_url(many)) == count_queries(clinician_client, compare_url(few))
+
+
+def test_the_compare_page_of_600_photos_is_at_most_twice_the_size_of_one_with_10(clinician_client, few, many):
+    small = clinician_client.get(compare_url(few)).content
+    large = clinician_client.get(compare_url(many)).content
+
+    assert len(large) <= 2 * len(small), (len(large), len(small))
+
+
 def test_the_session_page_runs_as_many_queries_in_a_history_of_300_as_of_5(clinician_client, few, many):
     def latest(patient):
         return TreatmentSession.objects.for_patient(patient).newest_first().first()
@@ -77,7 +89,7 @@ def test_the_session_page_runs_as_many_queries_in_a_history_of_300_as_of_5(clini
 
 
 def test_timeline_and_strip_thumbnails_load_lazily_at_their_drawn_size(clinician_client, many):
-    for page in (body(clinician_client, many.get_absolute_url()),):
+    for page in (body(clinician_client, many.get_absolute_url()), body(clinician_client, compare_url(many))):
         thumbnails = re.findall(r'<img class="thumbnail"[^>]*>', page)
         assert thumbnails
         for thumbnail in thumbnails:
@@ -140,3 +152,55 @@ def test_the_courses_and_charts_still_cover_the_whole_history(clinician_client, 
     courses = page[page.index('id="courses"') :]
     assert "session 300 of" in courses[: courses.index("</ul>")]
     assert "300 sessions, " in page, "the charts mark every session"
+
+
+# The compare strip, a page at a time.
+
+
+def strip_captions(page):
+    strip = page[page.index('id="strip"') :]
+    return re.findall(r"<figcaption>[^<]*<br>(\w+) · session (\d+)</figcaption>", strip)
+
+
+def test_the_strip_shows_the_newest_photos_first_and_earlier_ones_a_link_away(clinician_client, many):
+    page = body(clinician_client, compare_url(many))
+
+    captions = strip_captions(page)
+    assert captions[-2:] == [("Before", "300"), ("After", "300")]
+    assert len(captions) == 24
+    earlier = re.search(r'<a href="\?([^"]+)" rel="prev">Earlier photos</a>', page)
+    assert earlier, "the strip links to earlier photos"
+
+    previous = body(clinician_client, compare_url(many) + "?" + earlier.group(1).replace("&amp;", "&"))
+    assert strip_captions(previous)[-2:] == [("Before", "288"), ("After", "288")]
+
+
+def test_paging_the_strip_keeps_the_pair_being_compared(clinician_client, many):
+    first = body(clinician_client, compare_url(many), page=1)
+    a, b = re.findall(r'<option value="([^"]+)" selected>', first)
+
+    later = re.search(r'<a href="\?([^"]+)" rel="next">Later photos</a>', first)
+    shown = body(clinician_client, compare_url(many) + "?" + later.group(1).replace("&amp;", "&"))
+
+    assert re.findall(r'<option value="([^"]+)" selected>', shown) == [a, b]
+    assert strip_captions(shown)[:2] == [("Before", "13"), ("After", "13")]
+
+
+@pytest.mark.parametrize("asked", ["999", "-3", "nonsense"])
+def test_a_strip_page_out_of_range_or_garbage_answers_a_page_not_an_error(clinician_client, many, asked):
+    assert len(strip_captions(body(clinician_client, compare_url(many), page=asked))) == 24
+
+
+def test_any_two_photos_of_a_long_history_can_be_compared_wherever_the_strip_is(clinician_client, many):
+    photos = list(SessionPhoto.objects.filter(session__patient=many).order_by("taken_at", "-phase"))
+    a, b = photos[1], photos[298]  # the after photo of session 1, the before photo of session 150
+
+    page = body(clinician_client, compare_url(many), view="vertex", a=a.pk, b=b.pk)
+
+    assert re.findall(r'<option value="([^"]+)" selected>', page) == [str(a.pk), str(b.pk)]
+    side = page[page.index('id="side-by-side"') :]
+    assert re.findall(r"<figcaption>([^<]+)</figcaption>", side)[:2] == [
+        f"{timezone.localtime(a.taken_at):%Y-%m-%d} · After · session 1, course session 1",
+        f"{timezone.localtime(b.taken_at):%Y-%m-%d} · Before · session 150, course session 150",
+    ]
+    assert strip_captions(page)[-1] == ("After", "300")
