@@ -2,12 +2,18 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinic.formatting import plain
+from clinic.vocabularies import Technique
+from protocols.models import ProtocolPreset
 from sessions.measures import ASSESSMENT_MEASURES
 
 WIDTH, HEIGHT, MARGIN = 640, 170, 36
+# Up to this many sessions each marker is a line with its own title; beyond, one path with at most a line per
+# pixel column, so a long history costs the page a bounded number of bytes per chart.
+MARKERS_WITH_TITLES = 30
 
 # (field, label, unit) of each charted measure, in the order shown.
 MEASURES = [(measure.field, measure.label, measure.unit) for measure in ASSESSMENT_MEASURES if measure.charted]
@@ -24,9 +30,28 @@ class Chart:
 
 def outcome_charts(assessments, sessions):
     """One chart per measure that has at least one value; sessions are drawn as markers."""
-    markers = [
-        (s.performed_on, s.get_technique_display() + (f" — {s.preset}" if s.preset_id else "")) for s in sessions
+    markers = [_marker(s.performed_on, s.get_technique_display(), s.preset if s.preset_id else None) for s in sessions]
+    return charts_marking(assessments, markers)
+
+
+def session_markers(sessions):
+    """The (day, what) marker of each of `sessions` (a queryset), read as plain values: a long history builds
+    no model instance per session."""
+    rows = list(sessions.values_list("performed_at", "technique", "preset_id"))
+    presets = ProtocolPreset.objects.in_bulk({preset for *_, preset in rows if preset})
+    techniques = dict(Technique.choices)
+    return [
+        _marker(timezone.localtime(at).date(), techniques.get(technique, technique), presets.get(preset))
+        for at, technique, preset in rows
     ]
+
+
+def _marker(day, technique_label, preset):
+    return day, technique_label + (f" — {preset}" if preset else "")
+
+
+def charts_marking(assessments, markers):
+    """outcome_charts() with the session markers given as (day, what)."""
     charts = []
     for field, label, unit in MEASURES:
         points = [(a.assessed_on, getattr(a, field)) for a in assessments if getattr(a, field) is not None]
@@ -52,11 +77,7 @@ def _svg(label, unit, points, markers):
             return f"{HEIGHT / 2:.1f}"
         return f"{HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * (float(value) - low) / (high - low):.1f}"
 
-    session_lines = format_html_join(
-        "",
-        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="session-marker"><title>{3}: {4}</title></line>',
-        ((x(day), MARGIN // 2, HEIGHT - MARGIN, f"{day:%Y-%m-%d}", what) for day, what in markers),
-    )
+    session_lines = _session_lines(markers, x) if len(markers) <= MARKERS_WITH_TITLES else _session_path(markers, x)
     path = " ".join(f"{x(day)},{y(value)}" for day, value in points)
     dots = format_html_join(
         "",
@@ -87,4 +108,24 @@ def _svg(label, unit, points, markers):
         session_lines,
         path,
         dots,
+    )
+
+
+def _session_lines(markers, x):
+    return format_html_join(
+        "",
+        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="session-marker"><title>{3}: {4}</title></line>',
+        ((x(day), MARGIN // 2, HEIGHT - MARGIN, f"{day:%Y-%m-%d}", what) for day, what in markers),
+    )
+
+
+def _session_path(markers, x):
+    columns = sorted({round(float(x(day))) for day, _ in markers})
+    days = [day for day, _ in markers]
+    return format_html(
+        '<path d="{}" class="session-marker"><title>{} sessions, {} to {}</title></path>',
+        "".join(f"M{column} {MARGIN // 2}V{HEIGHT - MARGIN}" for column in columns),
+        len(markers),
+        f"{min(days):%Y-%m-%d}",
+        f"{max(days):%Y-%m-%d}",
     )

@@ -1,8 +1,10 @@
 """Before/after comparison of one standard view: choosing the pair, and the downloadable composite."""
 
+import uuid
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
@@ -11,6 +13,7 @@ from sessions.models import PhotoPhase, SessionPhoto, TreatmentSession
 
 COMPOSITE_HEIGHT = 900
 LABEL_HEIGHT = 56
+STRIP_PHOTOS_PER_PAGE = 24
 
 
 @dataclass(frozen=True)
@@ -28,18 +31,90 @@ class ComparedPhoto:
         )
 
 
+def current_photos_of_view(patient, view):
+    """The current photos of one view of a patient's current sessions, oldest first (before ahead of after)."""
+    return (
+        SessionPhoto.objects.current()
+        .filter(session__patient=patient, session__voided_at__isnull=True, view=view)
+        .select_related("session")
+        .order_by("taken_at", "-phase", "pk")
+    )
+
+
+def labelled(patient, photos):
+    """ComparedPhoto of each of `photos` (of the patient), with its session's numbers."""
+    numbers = {
+        pk: place
+        for place, pk in enumerate(
+            TreatmentSession.objects.current()
+            .filter(patient=patient)
+            .order_by("performed_at", "pk")
+            .values_list("pk", flat=True),
+            start=1,
+        )
+    }
+    courses = course_numbers(patient)
+    return [ComparedPhoto(photo, numbers[photo.session_id], courses.get(photo.session_id)) for photo in photos]
+
+
 def photos_of_view(patient, view):
     """Current photos of one view of a patient's current sessions, oldest first, with their session numbers."""
-    sessions = list(TreatmentSession.objects.current().filter(patient=patient).order_by("performed_at", "pk"))
-    numbers = {session.pk: place for place, session in enumerate(sessions, start=1)}
-    courses = course_numbers(patient)
-    photos = (
-        SessionPhoto.objects.current()
-        .filter(session__in=sessions, view=view)
-        .select_related("session")
-        .order_by("taken_at", "-phase")
+    return labelled(patient, current_photos_of_view(patient, view))
+
+
+def in_date_order(photo):
+    """The order of current_photos_of_view(), in Python."""
+    return photo.taken_at, photo.phase != PhotoPhase.BEFORE, photo.pk
+
+
+def default_photo_pair(photos):
+    """The first before-photo of `photos` (a queryset in date order) and the latest one, earlier first; None
+    when there are fewer than two. Two short queries, however many photos there are."""
+    first = photos.filter(phase=PhotoPhase.BEFORE).first() or photos.first()
+    latest = [photo for photo in photos.reverse()[:2] if photo != first][:1]
+    return tuple(sorted([first, *latest], key=in_date_order)) if latest else None
+
+
+def chosen_photo_pair(photos, a, b):
+    """Photos `a` and `b` (their ids as asked) among `photos`, in the order asked; None unless both are there
+    and they are two different photos."""
+    try:
+        asked = [uuid.UUID(str(a)), uuid.UUID(str(b))]
+    except ValueError:
+        return None
+    found = {photo.pk: photo for photo in photos.filter(pk__in=asked)}
+    return (found[asked[0]], found[asked[1]]) if len(found) == 2 else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the compare page shows of one view: the pair, the choices offered, and one page of the strip."""
+
+    pair: tuple | None  # two ComparedPhoto, the earlier (or the one asked first) on the left
+    choices: list  # ComparedPhoto of the pair and of the strip page, in date order
+    first: ComparedPhoto | None  # the view's first photo, that a strip thumbnail is compared with
+    strip: Page  # of SessionPhoto, in date order
+    strip_photos: list  # ComparedPhoto of the strip page
+
+
+def comparison(patient, view, *, a="", b="", page=None):
+    """The Comparison of a view: photos `a` and `b` when both are current photos of it, else the default pair;
+    strip page `page`, the newest when none (or nonsense) is asked. A constant number of queries, and only the
+    photos shown are loaded."""
+    photos = current_photos_of_view(patient, view)
+    pair = chosen_photo_pair(photos, a, b) or default_photo_pair(photos)
+    paginator = Paginator(photos, STRIP_PHOTOS_PER_PAGE)
+    strip = paginator.get_page(page or paginator.num_pages)
+    first = photos.first()
+    offered = sorted({*(pair or ()), *strip}, key=in_date_order)
+    by_photo = {compared.photo: compared for compared in labelled(patient, [*offered, *([first] if first else [])])}
+    return Comparison(
+        pair=tuple(by_photo[photo] for photo in pair) if pair else None,
+        choices=[by_photo[photo] for photo in offered],
+        first=by_photo.get(first),
+        strip=strip,
+        strip_photos=[by_photo[photo] for photo in strip],
     )
-    return [ComparedPhoto(photo, numbers[photo.session_id], courses.get(photo.session_id)) for photo in photos]
 
 
 def views_with_photos(patient):
@@ -50,15 +125,6 @@ def views_with_photos(patient):
         .values_list("view", flat=True)
         .distinct()
     )
-
-
-def default_pair(compared):
-    """The first before-photo against the latest photo; None when there are fewer than two."""
-    if len(compared) < 2:
-        return None
-    first = next((c for c in compared if c.photo.phase == PhotoPhase.BEFORE), compared[0])
-    latest = compared[-1] if compared[-1] is not first else compared[-2]
-    return tuple(sorted((first, latest), key=compared.index))  # the earlier one on the left
 
 
 def composite_jpeg(left, right):

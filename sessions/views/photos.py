@@ -4,13 +4,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from sessions.access import get_photo_for
-from sessions.compare import composite_jpeg, default_pair, photos_of_view, views_with_photos
+from sessions.compare import (
+    chosen_photo_pair,
+    comparison,
+    composite_jpeg,
+    current_photos_of_view,
+    labelled,
+    views_with_photos,
+)
 from sessions.models import PhotoView
 
 
@@ -42,16 +50,20 @@ def compare_photos(request, patient_pk):
         views = views_with_photos(patient)
         chosen = request.GET.get("view", "")
         view = chosen if chosen in views else (PhotoView.VERTEX if PhotoView.VERTEX in views else next(iter(views), ""))
-        compared = photos_of_view(patient, view) if view else []
-        pair = _chosen_pair(request, compared) or default_pair(compared)
-        if pair:
-            for shown in pair:
-                record_event(AuditAction.VIEW, shown.photo, detail={"via": "compare"})
+        shown = comparison(
+            patient, view, a=request.GET.get("a", ""), b=request.GET.get("b", ""), page=request.GET.get("page")
+        )
+        for compared in shown.pair or ():
+            record_event(AuditAction.VIEW, compared.photo, detail={"via": "compare"})
         context |= {
             "views": [(code, PhotoView(code).label) for code in PhotoView.values if code in views],
             "view": view,
-            "compared": compared,
-            "pair": pair,
+            "compared": shown.choices,
+            "pair": shown.pair,
+            "first": shown.first,
+            "strip": shown.strip,
+            "strip_photos": shown.strip_photos,
+            "strip_query": urlencode({"view": view} | _pair_params(shown.pair)) + "&",
         }
     return render(request, "sessions/compare.html", context)
 
@@ -63,9 +75,10 @@ def compare_download(request, patient_pk):
     if not patient.photos_allowed:
         raise Http404("No photos: this patient has not given photo consent.")
     view = request.GET.get("view", "")
-    pair = _chosen_pair(request, photos_of_view(patient, view)) if view in PhotoView.values else None
-    if pair is None:
+    found = _chosen_pair(request, current_photos_of_view(patient, view)) if view in PhotoView.values else None
+    if found is None:
         raise Http404("Choose two photos of the same view to compare.")
+    pair = labelled(patient, found)
     try:
         composite = composite_jpeg(*pair)
     except FileNotFoundError:
@@ -80,7 +93,9 @@ def compare_download(request, patient_pk):
     return response
 
 
-def _chosen_pair(request, compared):
-    by_id = {str(c.photo.pk): c for c in compared}
-    left, right = by_id.get(request.GET.get("a", "")), by_id.get(request.GET.get("b", ""))
-    return (left, right) if left and right and left is not right else None
+def _pair_params(pair):
+    return {"a": pair[0].photo.pk, "b": pair[1].photo.pk} if pair else {}
+
+
+def _chosen_pair(request, photos):
+    return chosen_photo_pair(photos, request.GET.get("a", ""), request.GET.get("b", ""))

@@ -3,7 +3,8 @@
 The records are unsaved model instances: drawing a chart reads no database.
 """
 
-from datetime import date, datetime, time
+import re
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -12,8 +13,18 @@ from django.utils import timezone
 
 from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
-from sessions.charts import HEIGHT, MARGIN, MEASURES, WIDTH, outcome_charts
+from sessions.charts import (
+    HEIGHT,
+    MARGIN,
+    MARKERS_WITH_TITLES,
+    MEASURES,
+    WIDTH,
+    charts_marking,
+    outcome_charts,
+    session_markers,
+)
 from sessions.models import Assessment, TreatmentSession
+from tests.support.factories import PatientFactory, SessionFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 TOP, BOTTOM, MIDDLE = MARGIN, HEIGHT - MARGIN, HEIGHT / 2
@@ -247,3 +258,39 @@ def test_a_preset_name_in_a_marker_title_is_escaped():
     assert [title for _, title in markers(chart)] == [
         f"2025-01-01: MMP® (microinfusion of drugs into the skin) — {HOSTILE} (v2)"
     ]
+
+
+def test_a_long_history_is_marked_by_one_path_with_a_line_per_pixel_column_at_most():
+    """Beyond MARKERS_WITH_TITLES sessions, a chart's size no longer grows with them: sessions days apart
+    share a pixel column."""
+    days = [date(2020, 1, 1) + timedelta(days=day) for day in range(0, 3000, 3)]
+    chart = only(outcome_charts([assessment(date(2021, 5, 1), satisfaction=4)], [session(day) for day in days]))
+
+    tree = parsed(chart)
+    assert list(tree.iter(f"{SVG}line")) == []
+    (path,) = [p for p in tree.iter(f"{SVG}path") if p.get("class") == "session-marker"]
+    assert path.find(f"{SVG}title").text == f"{len(days)} sessions, 2020-01-01 to {days[-1]:%Y-%m-%d}"
+    columns = [float(x) for x in re.findall(r"M(\d+) ", path.get("d"))]
+    assert columns[0] == LEFT and columns[-1] == RIGHT
+    assert len(columns) == len(set(columns)) <= RIGHT - LEFT + 1 < len(days)
+
+
+def test_up_to_the_limit_each_session_keeps_its_own_titled_marker():
+    days = [date(2025, 1, 1) + timedelta(days=7 * week) for week in range(MARKERS_WITH_TITLES)]
+
+    chart = only(outcome_charts([assessment(date(2025, 2, 1), satisfaction=4)], [session(day) for day in days]))
+
+    assert [title.split(":")[0] for _, title in markers(chart)] == [f"{day:%Y-%m-%d}" for day in days]
+
+
+@pytest.mark.django_db
+def test_markers_read_as_values_match_those_of_the_sessions_themselves(barletta):
+    patient = PatientFactory()
+    saved = [
+        SessionFactory(patient=patient, performed_at=timezone.make_aware(datetime(2025, 1, 2, 23, 30))),
+        SessionFactory(patient=patient, preset=barletta, technique=Technique.MICRONEEDLING),
+    ]
+    sessions = TreatmentSession.objects.filter(patient=patient).order_by("performed_at")
+    measured = [assessment(date(2025, 2, 1), satisfaction=4)]
+
+    assert charts_marking(measured, session_markers(sessions)) == outcome_charts(measured, saved)
