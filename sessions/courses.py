@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from clinic.vocabularies import Technique
 from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations, summarise
+from protocols.models import ProtocolPreset
 from sessions.models import BlendComponent, TreatmentSession
 
 PRESET, TECHNIQUE = "preset", "technique"
@@ -88,10 +90,51 @@ def course_position(session):
     raise AssertionError("the session is part of its own history")
 
 
+@dataclass(frozen=True)
+class _Outline:
+    """What the course overview needs of a session: enough to key, number and date it (a long history
+    is read as values, not as 300 full sessions)."""
+
+    pk: int
+    performed_at: object
+    technique: str
+    preset: object  # the ProtocolPreset, shared by the sessions of that version, or None
+
+    performed_on = TreatmentSession.performed_on
+
+    @property
+    def preset_id(self):
+        return self.preset.pk if self.preset is not None else None
+
+    def get_technique_display(self):
+        return Technique(self.technique).label
+
+
+def _outlines(patient):
+    rows = list(
+        TreatmentSession.objects.current()
+        .filter(patient=patient)
+        .order_by("performed_at", "pk")
+        .values_list("pk", "performed_at", "technique", "preset_id")
+    )
+    presets = ProtocolPreset.objects.in_bulk({preset_id for *_, preset_id in rows if preset_id is not None})
+    return [_Outline(pk, at, technique, presets.get(preset_id)) for pk, at, technique, preset_id in rows]
+
+
+def course_overview(patient, today=None):
+    """(course_places, courses_for) of the patient from one light read of their current sessions."""
+    today = today or timezone.localdate()
+    sessions = _outlines(patient)
+    places, latest = {}, {}
+    for session, number, previous in in_course_order(sessions):
+        places[session.pk] = _place(session, number, previous)
+        latest[course_key(session)] = (session, number)
+    return places, [_course(last, done, today) for last, done in latest.values()]
+
+
 def course_places(patient):
     """{session pk: its CoursePlace} for every current session of the patient."""
-    sessions = _current_sessions(patient).order_by("performed_at", "pk")
-    return {session.pk: _place(session, number, previous) for session, number, previous in in_course_order(sessions)}
+    return course_overview(patient)[0]
 
 
 def course_numbers(patient):
@@ -200,11 +243,7 @@ class Course:
 
 def courses_for(patient, today=None):
     """One Course per course of the patient (preset or technique), by their first session."""
-    today = today or timezone.localdate()
-    latest = {}
-    for session, number, _previous in in_course_order(_current_sessions(patient).order_by("performed_at", "pk")):
-        latest[course_key(session)] = (session, number)
-    return [_course(last, done, today) for last, done in latest.values()]
+    return course_overview(patient, today)[1]
 
 
 def _course(last, done, today):

@@ -8,7 +8,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from sessions.charts import charts_marking, session_markers
-from sessions.courses import course_places, courses_for
+from sessions.courses import course_overview
 from sessions.measures import TABLE_COLUMNS, table_cells
 from sessions.models import Assessment, TreatmentSession
 
@@ -24,7 +24,7 @@ def patient_detail(request, pk):
     show_voided = request.GET.get("voided") == "1"
     listed = sessions if show_voided else sessions.current()
     page = Paginator(listed.with_details().newest_first(), SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    places = course_places(patient)
+    places, courses = course_overview(patient)
     context = {
         "patient": patient,
         "page": page,
@@ -32,7 +32,7 @@ def patient_detail(request, pk):
         "voided_query": "voided=1&" if show_voided else "",
         "voided_count": sessions.voided().count(),
         "show_voided": show_voided,
-        "courses": courses_for(patient),
+        "courses": courses,
         "measure_columns": TABLE_COLUMNS,
         "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
         "charts": charts_marking(assessments, session_markers(sessions.current().order_by("performed_at"))),
