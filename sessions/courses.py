@@ -80,9 +80,8 @@ def _of_course(sessions, key):
 
 def course_position(session):
     """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute)."""
-    others = _of_course(_current_sessions(session.patient_id), course_key(session))
-    if session.pk:
-        others = others.exclude(pk=session.pk)
+    key = course_key(session)
+    others = [other for other in _outlines(session.patient_id) if course_key(other) == key and other.pk != session.pk]
     history = sorted([*others, session], key=lambda s: (s.performed_at, s.pk is None, s.pk or 0))
     for candidate, number, previous in in_course_order(history):
         if candidate is session:
