@@ -48,7 +48,7 @@ def patient_list(request):
     sort = request.GET.get("sort", "")
     if sort not in PATIENT_SORTS:
         sort = "name"
-    patients = Patient.objects.search(query).with_session_summary().order_by(*PATIENT_SORTS[sort])
+    patients = Patient.objects.search(query).order_by(*PATIENT_SORTS[sort])
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "clinic/patient_list.html", {"page": page, "query": query, "sort": sort})
 
