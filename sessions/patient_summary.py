@@ -1,6 +1,7 @@
 """Each patient's session summary (how many current sessions, when the last was), stored on the patient
 so that the patient list never counts sessions. Every write of a session refreshes it."""
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -11,15 +12,16 @@ from sessions.models import TreatmentSession
 def refresh_patient_summary(patient):
     """Recount the patient's current sessions (voided ones neither count nor are the last); call it in the
     transaction that wrote the session."""
-    # Locked first, so that two sessions saved at once for one patient cannot both write a count that
-    # misses the other.
-    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
-    summary = (
-        TreatmentSession.objects.current()
-        .filter(patient_id=patient.pk)
-        .aggregate(session_count=Count("pk"), last_session_at=Max("performed_at"))
-    )
-    Patient.objects.filter(pk=patient.pk).update(**summary)
+    with transaction.atomic():
+        # Locked first, so that two sessions saved at once for one patient cannot both write a count that
+        # misses the other.
+        Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+        summary = (
+            TreatmentSession.objects.current()
+            .filter(patient_id=patient.pk)
+            .aggregate(session_count=Count("pk"), last_session_at=Max("performed_at"))
+        )
+        Patient.objects.filter(pk=patient.pk).update(**summary)
     for name, value in summary.items():
         setattr(patient, name, value)
 
