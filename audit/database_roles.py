@@ -15,6 +15,9 @@ WORKING_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APPEND_ONLY_PRIVILEGES = "SELECT, INSERT"
 # The migration record is the owner's business; the application only reads it (e.g. `migrate --check`).
 READ_ONLY_TABLES = frozenset({"django_migrations"})
+# PostgreSQL extensions the migrations create (pg_trgm: the patient search's trigram indexes). Made by the
+# superuser in create_database_roles: the owner role may not create them.
+EXTENSIONS = ("pg_trgm",)
 
 
 def append_only_tables():

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
 from clinic.formatting import needle_geometry
+from clinic.indexes import NullsFirstIndex, TrigramIndex
 from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex
 
 record_number_validator = RegexValidator(
@@ -44,13 +45,8 @@ class PatientQuerySet(models.QuerySet):
             )
         return self
 
-    def with_session_summary(self):
-        """How many current sessions each patient has, and when the last was (voided ones do not count)."""
-        current = Q(treatment_sessions__voided_at__isnull=True)
-        return self.annotate(
-            session_count=Count("treatment_sessions", filter=current, distinct=True),
-            last_session_at=Max("treatment_sessions__performed_at", filter=current),
-        )
+
+SESSION_SUMMARY_FIELDS = ("session_count", "last_session_at")
 
 
 class Patient(models.Model):
@@ -94,12 +90,24 @@ class Patient(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by sessions.patient_summary whenever a session is written: the patient list reads them
+    # instead of counting every patient's sessions. Voided sessions neither count nor are the last.
+    session_count = models.PositiveIntegerField("current sessions", default=0, editable=False)
+    last_session_at = models.DateTimeField("last session", null=True, editable=False)
 
     objects = PatientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *SESSION_SUMMARY_FIELDS])
 
     class Meta:
         ordering = ["last_name", "first_name", "record_number"]
+        # One per sort of the patient list (record_number is unique, hence indexed) and for its search.
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="patient_name_order"),
+            NullsFirstIndex(field="last_session_at", name="patient_last_session_order"),
+            TrigramIndex(field="first_name", name="patient_first_name_trigram"),
+            TrigramIndex(field="last_name", name="patient_last_name_trigram"),
+            TrigramIndex(field="record_number", name="patient_record_number_trigram"),
+        ]
         constraints = [
             # Record numbers are stored in capitals, which makes their uniqueness case-insensitive.
             models.CheckConstraint(
@@ -130,6 +138,14 @@ class Patient(models.Model):
 
     def save(self, *args, **kwargs):
         self.record_number = self.record_number.strip().upper()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The session summary is the session writes' to keep: an edit of the patient made from a copy
+            # loaded before a session was saved must not write the old summary back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in SESSION_SUMMARY_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from clinic.access import can_see_patients, clinician_required, get_patient_for
 from clinic.editing import EditConflict
 from clinic.forms import PatientForm
 from clinic.models import Patient
+from clinic.pagination import DeepPaginator
 from clinic.services import save_patient
 
 PATIENTS_PER_PAGE = 25
@@ -48,8 +48,8 @@ def patient_list(request):
     sort = request.GET.get("sort", "")
     if sort not in PATIENT_SORTS:
         sort = "name"
-    patients = Patient.objects.search(query).with_session_summary().order_by(*PATIENT_SORTS[sort])
-    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    patients = Patient.objects.search(query).order_by(*PATIENT_SORTS[sort])
+    page = DeepPaginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "clinic/patient_list.html", {"page": page, "query": query, "sort": sort})
 
 

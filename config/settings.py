@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # its OpClass in index expressions (the trigram indexes); harmless on SQLite
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",

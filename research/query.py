@@ -50,6 +50,24 @@ LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
 WHERE p.research_consent = %s {where}
 """
 ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
+# The same rows as SESSIONS_SQL, counted: the course window and the device and cartridge joins change no
+# row's presence, so they are left out; the preset is joined for its filter. Both consents in one pass.
+COUNT_SQL = """
+SELECT COALESCE(SUM(CASE WHEN p.research_consent THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN p.research_consent THEN 0 ELSE 1 END), 0)
+FROM treatments_treatmentsession s
+JOIN clinic_patient p ON p.id = s.patient_id
+LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
+WHERE s.voided_at IS NULL {where}
+"""
+# With filters on the patient only, the patients' stored count of current sessions gives the same numbers
+# without reading a session.
+PATIENT_COUNT_SQL = """
+SELECT COALESCE(SUM(CASE WHEN p.research_consent THEN p.session_count ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN p.research_consent THEN 0 ELSE p.session_count END), 0)
+FROM clinic_patient p
+WHERE p.session_count > 0 {where}
+"""
 
 
 @dataclass(frozen=True)
@@ -66,11 +84,21 @@ class ExportFilters:
         """The filters in use, for the audit trail."""
         return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
 
+    @property
+    def on_patients_only(self):
+        return not (self.technique or self.preset or self.clinician or self.date_from or self.date_to)
+
     def sql(self, research_consent=True, columns=SELECTED, patients=None):
         """(sql, params) of the matching sessions; `patients` = (after, up to) narrows them to a slice of
         patient ids, both bounds optional."""
         patients_sql, patients_params = _patient_slice(*(patients or (None, None)))
-        where, params = [], [*patients_params, research_consent]
+        where, params = self._conditions()
+        sql = SESSIONS_SQL.format(columns=columns, patients=patients_sql, where=where)
+        return sql, [*patients_params, research_consent, *params]
+
+    def _conditions(self):
+        """(" AND ..." clauses, params) of the filters, on the aliases s, p and pr."""
+        where, params = [], []
         if not self.include_demo:
             where.append("p.is_demo = %s")
             params.append(False)
@@ -89,10 +117,7 @@ class ExportFilters:
         if self.date_to:
             where.append("s.performed_at < %s")
             params.append(_as_parameter(_start_of(self.date_to + timedelta(days=1))))
-        sql = SESSIONS_SQL.format(
-            columns=columns, patients=patients_sql, where="".join(f" AND {clause}" for clause in where)
-        )
-        return sql, params
+        return "".join(f" AND {clause}" for clause in where), params
 
 
 def _patient_slice(after, up_to):
@@ -106,11 +131,17 @@ def _patient_slice(after, up_to):
     return "".join(clauses), params
 
 
-def count_sessions(filters, research_consent=True):
-    sql, params = filters.sql(research_consent)
+def session_counts(filters):
+    """{"included": sessions exported, "without_consent": matching sessions left out for lack of consent}."""
+    where, params = filters._conditions()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS matching", params)  # noqa: S608 — clauses are ours
-        return cursor.fetchone()[0]
+        cursor.execute((PATIENT_COUNT_SQL if filters.on_patients_only else COUNT_SQL).format(where=where), params)
+        included, without_consent = cursor.fetchone()
+    return {"included": included, "without_consent": without_consent}
+
+
+def count_sessions(filters, research_consent=True):
+    return session_counts(filters)["included" if research_consent else "without_consent"]
 
 
 def pseudonym(kind, pk, key=None):

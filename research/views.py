@@ -8,7 +8,7 @@ from research.columns import codebook_rows
 from research.export import FILES
 from research.files import audited, csv_lines
 from research.forms import ExportForm
-from research.query import count_sessions
+from research.query import session_counts
 
 researcher_required = role_required(RESEARCHER, "The research export is open to researchers only.")
 
@@ -18,8 +18,7 @@ def export_page(request):
     form = ExportForm(request.GET or None)
     counts = None
     if form.is_bound and form.is_valid():
-        filters = form.filters()
-        counts = {"included": count_sessions(filters), "without_consent": count_sessions(filters, False)}
+        counts = session_counts(form.filters())
     return render(request, "research/export.html", {"form": form, "counts": counts, "query": request.GET.urlencode()})
 
 

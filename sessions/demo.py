@@ -26,6 +26,7 @@ from clinic.models import (
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
 from sessions.courses import as_stored, departures_in_course_order
 from sessions.models import Anaesthesia, Assessment, BlendComponent, Endpoint, ImmediateAdverseEvent, TreatmentSession
+from sessions.patient_summary import refresh_patient_summaries
 
 DEMO_CLINICIAN = "demo.clinician"
 DEMO_NOTE = "Synthetic demo record: not a real person."
@@ -320,6 +321,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
                 component.session_id = component.session.pk
             BlendComponent.objects.bulk_create(components, batch_size=2000)
             Assessment.objects.bulk_create(_assessments(rng, sessions, clinician), batch_size=2000)
+            refresh_patient_summaries(Patient.objects.filter(pk__in=[patient.pk for patient in new_patients]))
         made_sessions += len(sessions)
         made_components += len(components)
     _refresh_planner_statistics()

@@ -14,6 +14,7 @@ from clinic.editing import claim_version
 from sessions.checks import session_warnings
 from sessions.courses import refresh_course_deviations, session_deviations
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
+from sessions.patient_summary import refresh_patient_summary
 from sessions.photos import PreparedPhoto
 
 AMENDMENT_REASON_NEEDED = "Give a reason for amending a session after the day it was performed."
@@ -69,6 +70,7 @@ def save_session(
         _save_blend(session, components)
         _save_photos(session, zip(new_photos, photos, strict=True), stored_files)
         _refresh_course_departures(session, stored)
+        _refresh_patient_summaries(session, stored)
     return session
 
 
@@ -175,6 +177,14 @@ def _refresh_course_departures(session, stored):
         refresh_course_deviations(session.patient, slug)
 
 
+def _refresh_patient_summaries(session, stored):
+    """A new session, or one moved in time or to another patient, changes its patients' summaries."""
+    if stored is None or (stored.performed_at, stored.patient_id) != (session.performed_at, session.patient_id):
+        refresh_patient_summary(session.patient)
+    if stored is not None and stored.patient_id != session.patient_id:
+        refresh_patient_summary(stored.patient)
+
+
 def _course_slug(session):
     return session.preset.slug if session.preset_id else None
 
@@ -199,6 +209,8 @@ def void_record(*, record, reason, by):
             changed.append("version")
         record.save(update_fields=changed)
         record_event(AuditAction.VOID, record, reason=reason)
+        if isinstance(record, TreatmentSession):
+            refresh_patient_summary(record.patient)
         # A session leaving its course, or a blend row leaving its session, changes the course's departures.
         course_session = record if isinstance(record, TreatmentSession) else getattr(record, "session", None)
         if isinstance(record, TreatmentSession | BlendComponent) and course_session.preset_id:

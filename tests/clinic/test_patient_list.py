@@ -112,3 +112,17 @@ def test_it_runs_the_same_number_of_queries_for_10_or_50_patients(clinician_clie
     fifty = count_queries(clinician_client, URL)
 
     assert ten == fifty
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "record", "-record", "last_session", "-last_session"])
+def test_every_page_holds_the_patients_of_its_place_in_the_order(clinician_client, sort):
+    for number in range(53):
+        patient = PatientFactory(last_name=f"Same{number % 4}", first_name="Ada")
+        if number % 3:  # a third never treated, the others on a few shared days
+            SessionFactory(patient=patient, performed_at=timezone.now() - timedelta(days=number % 5 + 1))
+
+    pages = [clinician_client.get(URL, {"sort": sort, "page": page}).context["page"] for page in (1, 2, 3)]
+    whole = clinician_client.get(URL, {"sort": sort, "page": 1}).context["page"].paginator.object_list
+
+    assert [len(page.object_list) for page in pages] == [25, 25, 3]
+    assert [patient.pk for page in pages for patient in page.object_list] == [patient.pk for patient in whole]

@@ -20,6 +20,7 @@ from clinic.models import (
 from clinic.vocabularies import Diagnosis, Sex, Technique
 from sessions.courses import refresh_course_deviations
 from sessions.models import BlendComponent, TreatmentSession
+from sessions.patient_summary import refresh_patient_summary
 
 PASSWORD = "correct horse battery staple"
 
@@ -119,6 +120,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def course_departures(self, create, extracted, **kwargs):
         if create:
             _refresh_course(self)
+            refresh_patient_summary(self.patient)
 
 
 def _refresh_course(session):

@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from audit.database_roles import grant_application_privileges
+from audit.database_roles import EXTENSIONS, grant_application_privileges
 
 ROLE_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 raise CommandError("Run this as a PostgreSQL superuser (DATABASE_URL of e.g. postgres).")
             for role, password in ((owner, owner_password), (app, app_password)):
                 self.ensure_role(cursor, role, password)
+            self.create_extensions(cursor)
             self.hand_schema_to_owner(cursor, owner, app)
             self.set_default_privileges(cursor, owner, app)
             granted = grant_application_privileges(connection, app)
@@ -65,6 +66,12 @@ class Command(BaseCommand):
         if password:
             cursor.execute(f"ALTER ROLE {name} PASSWORD %s", [password])
             self.stdout.write(f"Set the password of {role}.")
+
+    def create_extensions(self, cursor):
+        # Made here, as the superuser, so that the owner role never needs CREATE on the database to migrate.
+        for extension in EXTENSIONS:
+            cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {connection.ops.quote_name(extension)}")
+        self.stdout.write(f"Extensions the migrations use: {', '.join(EXTENSIONS)}.")
 
     def hand_schema_to_owner(self, cursor, owner, app):
         quote = connection.ops.quote_name
