@@ -54,8 +54,11 @@ dev: $(VENV)/.runtime node_modules/.installed var/secret_key
 	@echo "Development server on http://$(HOST):$(PORT)/, DEBUG on (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite on PYTEST_WORKERS processes (pytest-xdist), each on a test database of its own (how the
+# tests are shared out: tests/conftest.py). PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev node_modules/.installed
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Two gunicorn app servers behind HAProxy on PostgreSQL, S3 (moto) and Redis; one is stopped midway
 # through a clinic's journey (deploy/scaleout/check.py). Needs haproxy, redis-server and PostgreSQL.

@@ -8,8 +8,21 @@ from django.test import Client, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
 from tests.support.factories import PatientFactory, UserFactory
+from tests.support.workers import FileStretchScheduling, order_for_workers
 
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's own ordering: see tests/support/workers.py."""
+    order_for_workers(items)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "loadfile":
+        return FileStretchScheduling(config, log)
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)

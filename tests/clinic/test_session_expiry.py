@@ -4,10 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
+from clinic.middleware import SESSION_REFRESH_INTERVAL_SECONDS, SESSION_REFRESHED_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +19,53 @@ def stored_session(client):
     return Session.objects.get(session_key=client.session.session_key)
 
 
-def test_every_request_pushes_the_expiry_30_minutes_ahead(clinician_client):
+def session_writes(client, *urls):
+    """How many times the requests for these pages wrote the session row."""
+    with CaptureQueriesContext(connection) as captured:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    return sum(1 for query in captured if query["sql"].startswith("UPDATE") and "django_session" in query["sql"])
+
+
+def last_written(client, seconds_ago):
+    """As if the session had last been written (and its expiry pushed ahead) that many seconds ago."""
+    session = client.session
+    session[SESSION_REFRESHED_AT] -= seconds_ago
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=30, seconds=-seconds_ago)
+    )
+
+
+def test_a_request_pushes_the_expiry_30_minutes_ahead(clinician_client):
     clinician_client.get(reverse("patient-list"))
 
     expires_in = stored_session(clinician_client).expire_date - timezone.now()
     assert timedelta(minutes=29) < expires_in <= timedelta(minutes=30)
+
+
+def test_requests_within_a_minute_write_the_session_once(clinician_client):
+    pages = [reverse("patient-list"), reverse("patient-list") + "?q=Smith", reverse("patient-list")]
+
+    assert session_writes(clinician_client, *pages) == 1
+
+
+def test_a_request_within_the_minute_leaves_the_expiry_where_it_was(clinician_client):
+    clinician_client.get(reverse("patient-list"))
+    last_written(clinician_client, SESSION_REFRESH_INTERVAL_SECONDS - 5)
+    expiry = stored_session(clinician_client).expire_date
+
+    assert session_writes(clinician_client, reverse("patient-list")) == 0
+    assert stored_session(clinician_client).expire_date == expiry
+
+
+def test_a_request_more_than_a_minute_after_the_last_write_pushes_the_expiry_ahead(clinician_client):
+    clinician_client.get(reverse("patient-list"))
+    last_written(clinician_client, SESSION_REFRESH_INTERVAL_SECONDS + 1)
+
+    assert session_writes(clinician_client, reverse("patient-list")) == 1
+    expires_in = stored_session(clinician_client).expire_date - timezone.now()
+    assert timedelta(minutes=29, seconds=59) < expires_in <= timedelta(minutes=30)
 
 
 def test_after_30_idle_minutes_the_clinician_must_log_in_again(clinician_client):
