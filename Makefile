@@ -16,7 +16,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJ
 	DJANGO_SECRET_KEY=$$(cat var/secret_key)
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run dev test test-scaleout lint bench-demo-data bench-export bench-photos clean
+.PHONY: run dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +83,6 @@ bench-photos: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+
+bench-pages: $(VENV)/.dev node_modules/.installed
+	$(TEST_ENV) $(BIN)/python bench/pages.py $(BENCH_ARGS)

@@ -6,34 +6,11 @@ The database named in DATABASE_URL is dropped and re-created: point it at a scra
 """
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalp_bench")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from support import recreate_database, use_scratch_database
 
-
-def recreate_database(url):
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL to a PostgreSQL scratch database.")
-    name = config["NAME"]
-    admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+use_scratch_database("scalp_bench")
 
 
 def main():
@@ -42,7 +19,7 @@ def main():
     parser.add_argument("--sessions-per-patient", type=int, default=5)
     args = parser.parse_args()
 
-    recreate_database(os.environ["DATABASE_URL"])
+    recreate_database()
     import django
     from django.core.management import call_command
 

@@ -15,20 +15,16 @@ included, as a benchmark must ask for them.
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scalp_bench")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from support import create_database_if_missing, fill_with_demo_data, use_scratch_database
 
-SESSIONS_PER_PATIENT = 5
+use_scratch_database("scalp_bench")
+
 # The columns COPY writes: the same rows, plain (no keyed hash, no neutralising, raw dates and JSON).
 COPY_COLUMNS = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
@@ -62,23 +58,6 @@ def setup_django():
     import django
 
     django.setup()
-
-
-def fill(target_sessions):
-    from django.core.management import call_command
-
-    from sessions.models import TreatmentSession
-
-    call_command("migrate", verbosity=0)
-    have = TreatmentSession.objects.count()
-    if have < target_sessions:
-        from sessions.demo import create_demo_data
-
-        patients = -(-(target_sessions - have) // SESSIONS_PER_PATIENT)
-        started = time.perf_counter()
-        create_demo_data(patients=patients, sessions_per_patient=SESSIONS_PER_PATIENT, seed=have)
-        print(f"  filled to {TreatmentSession.objects.count():,} sessions in {time.perf_counter() - started:.0f} s")
-    return TreatmentSession.objects.count()
 
 
 def rss_mb(field="VmRSS"):
@@ -165,8 +144,8 @@ def main():
     if args.measure:
         print(json.dumps(MEASURES[args.measure]()))
         return
-    _create_database_if_missing()
-    total = fill(args.sessions)
+    create_database_if_missing()
+    total = fill_with_demo_data(args.sessions)
     with connection.cursor() as cursor:
         # As autovacuum would have left it: a fresh fill's first reads would otherwise also write hint bits.
         cursor.execute("VACUUM (ANALYZE)")
@@ -197,22 +176,6 @@ def main():
         f"  throughput ratio ours / COPY (the faster of the two): "
         f"{(ours['rows'] / ours['seconds']) / (copy['rows'] / copy['seconds']):.2f}"
     )
-
-
-def _create_database_if_missing():
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], password=config["PASSWORD"], host=config["HOST"], port=config["PORT"]
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
 
 
 if __name__ == "__main__":

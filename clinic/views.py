@@ -99,6 +99,14 @@ def _session_store(session_key):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
+@login_required
+@never_cache
+@require_GET
+def ping(request):
+    """The floor the page benchmark measures against: signed in, nothing rendered, nothing queried."""
+    return HttpResponse(status=204)
+
+
 @never_cache
 @require_GET
 def healthz(request):

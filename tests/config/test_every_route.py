@@ -123,6 +123,7 @@ EXPECTED = {
     "login": per_role(TO_HOME, anonymous=OK),  # redirect_authenticated_user=True
     "logout": per_role(NOT_ALLOWED),  # POST only
     "logout-everywhere": per_role(OK, anonymous=TO_LOGIN),
+    "session-ping": per_role(Expect(204), anonymous=TO_LOGIN),
     "healthz": per_role(OK),
     "patient-list": PATIENT_DATA,
     "patient-create": PATIENT_DATA,
