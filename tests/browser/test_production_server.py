@@ -9,17 +9,16 @@ file SQLite database that this module migrates and fills.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
+
+from tests.support.servers import free_port, healthy, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -71,12 +70,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _manage(env, *args):
     done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
@@ -85,26 +78,11 @@ def _manage(env, *args):
     return done.stdout
 
 
-def _wait_until_healthy(url, server, log):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 — our own server
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):
     """gunicorn serving a migrated, collected, filled copy of the application: (base URL, demo patient)."""
     root = tmp_path_factory.mktemp("production")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
@@ -135,7 +113,7 @@ def production_server(tmp_path_factory):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, server, log)
+        wait_until(lambda: healthy(url), server, log, waiting_for="gunicorn did not answer /healthz")
         yield url, patient
     finally:
         server.terminate()

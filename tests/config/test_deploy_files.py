@@ -9,7 +9,6 @@ import os
 import re
 import runpy
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 from django.conf import settings
 
 from sessions.forms import PhotoFormSet
+from tests.support.servers import free_port, port_answers, wait_until
 
 BASE_DIR = Path(settings.BASE_DIR)
 DEPLOY = BASE_DIR / "deploy"
@@ -73,12 +73,6 @@ def test_gunicorn_listens_only_where_the_proxy_reaches_it_and_believes_only_the_
     assert gunicorn["bind"] == "127.0.0.1:8000"
     assert gunicorn["forwarded_allow_ips"] == "127.0.0.1,::1"
     assert nginx_directive("server") == gunicorn["bind"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -142,19 +136,6 @@ def test_nginx_accepts_the_site_configuration(tmp_path, certificate):
     assert "test is successful" in checked.stderr
 
 
-def wait_for(port, process, log):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args[0]} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered on port {port} within 60 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def proxied_app(tmp_path_factory, certificate):
     """nginx with the shipped site in front of gunicorn with the shipped configuration, as in production
@@ -181,8 +162,12 @@ def proxied_app(tmp_path_factory, certificate):
         app = subprocess.Popen(gunicorn_command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     proxy = subprocess.Popen(nginx_binary, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(app_port, app, gunicorn_log)
-        wait_for(https_port, proxy, nginx_log)
+        wait_until(
+            lambda: port_answers(app_port), app, gunicorn_log, waiting_for=f"nothing answered on port {app_port}"
+        )
+        wait_until(
+            lambda: port_answers(https_port), proxy, nginx_log, waiting_for=f"nothing answered on port {https_port}"
+        )
         yield https_port, http_port, access_log
     finally:
         for process in (proxy, app):
