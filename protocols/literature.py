@@ -1,4 +1,5 @@
-"""The published presets, transcribed from shared/LITERATURE.md (one entry, one preset).
+"""The published presets, one entry per literature source with its full citation: the product's own
+copy of the reported parameters (one entry, one preset).
 
 Only what each source reports is filled in; a value it does not state is left out and stays
 empty. Where sources disagree, the preset keeps its own source's value and the disagreement is
