@@ -57,11 +57,6 @@ def labelled(patient, photos):
     return [ComparedPhoto(photo, numbers[photo.session_id], courses.get(photo.session_id)) for photo in photos]
 
 
-def photos_of_view(patient, view):
-    """Current photos of one view of a patient's current sessions, oldest first, with their session numbers."""
-    return labelled(patient, current_photos_of_view(patient, view))
-
-
 def in_date_order(photo):
     """The order of current_photos_of_view(), in Python."""
     return photo.taken_at, photo.phase != PhotoPhase.BEFORE, photo.pk

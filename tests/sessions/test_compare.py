@@ -13,7 +13,7 @@ from PIL import Image
 
 from audit.models import AuditAction, AuditEvent
 from protocols.models import ProtocolPreset
-from sessions.compare import LABEL_HEIGHT, photos_of_view
+from sessions.compare import LABEL_HEIGHT, current_photos_of_view, labelled
 from sessions.models import SessionPhoto
 from sessions.services import void_record
 from tests.support.dates import local
@@ -375,7 +375,7 @@ def test_labels_carry_the_date_the_phase_and_the_session_number(clinician, patie
     void_record(record=voided, reason="Wrong patient", by=clinician)
     session_with(patient, clinician, date(2026, 4, 6), shot("after"))
 
-    labels = [c.label for c in photos_of_view(patient, "vertex")]
+    labels = [c.label for c in labelled(patient, current_photos_of_view(patient, "vertex"))]
 
     assert labels == [
         "2026-03-02 · Before · session 1",
@@ -390,7 +390,7 @@ def test_labels_of_sessions_started_from_a_preset_carry_the_course_number(clinic
     session_with(patient, clinician, date(2026, 3, 2), shot("before"), preset=barletta)
     session_with(patient, clinician, date(2026, 4, 1), shot("after"), preset=barletta)
 
-    labels = [c.label for c in photos_of_view(patient, "vertex")]
+    labels = [c.label for c in labelled(patient, current_photos_of_view(patient, "vertex"))]
 
     assert labels == [
         "2026-02-02 · Before · session 1",
@@ -442,7 +442,7 @@ def test_the_strip_shows_every_current_photo_of_the_view_in_date_order(clinician
         photo(fourth, "after"),
     ]
     assert [e["src"] for e in imgs(elements, "strip")] == [thumbnail_url(p) for p in expected]
-    assert photo(third, "before", "frontal").pk not in [c.photo.pk for c in photos_of_view(patient, "vertex")]
+    assert photo(third, "before", "frontal") not in current_photos_of_view(patient, "vertex")
 
 
 def test_a_strip_thumbnail_compares_that_photo_with_the_first(clinician_client, course, patient):
