@@ -113,5 +113,16 @@ def test_every_declared_measure_is_exported_with_its_code_and_unit_and_described
     codebook = {row[1]: row for row in codebook_rows() if row[0] == "outcomes.csv"}
 
     assert exported == {(measure.export_code, measure.export_unit) for measure in ASSESSMENT_MEASURES}
+    # Researchers' scripts read these codes and units: written out here, not read from the declaration.
+    assert exported == {
+        ("hair_density", "hairs/cm²"),
+        ("shaft_diameter", "µm"),
+        ("terminal_vellus_ratio", "ratio"),
+        ("global_photographic_assessment", "score −3…+3"),
+        ("salt_score", "%"),
+        ("norwood_hamilton_stage", "stage"),
+        ("ludwig_stage", "stage"),
+        ("satisfaction", "score 1–5"),
+    }
     assert codebook["measure"][5].split("; ") == [measure.export_code for measure in ASSESSMENT_MEASURES]
     assert set(codebook["unit"][5].split("; ")) == {measure.export_unit for measure in ASSESSMENT_MEASURES}

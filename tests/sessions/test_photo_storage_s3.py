@@ -106,6 +106,21 @@ def test_neither_the_bucket_nor_a_photo_is_public(clinician_client, patient, buc
         assert bucket.anonymous_get(key) == 403
 
 
+def test_no_page_hands_out_a_bucket_address_signed_or_not(clinician_client, patient, bucket):
+    (photo,) = log_session(clinician_client, patient, upload(jpeg_bytes()))
+    pages = [
+        reverse("patient-detail", args=[patient.pk]),
+        reverse("session-detail", args=[photo.session_id]),
+        reverse("photo-compare", args=[patient.pk]),
+    ]
+
+    for page in pages:
+        html = clinician_client.get(page).content.decode()
+        assert reverse("photo-thumbnail", args=[photo.pk]) in html or page.endswith("/compare/")
+        for bucket_trace in (S3_ENDPOINT_URL, bucket.name, "X-Amz-", photo.image.name):
+            assert bucket_trace not in html, (page, bucket_trace)
+
+
 def test_the_photo_and_thumbnail_views_stream_what_the_bucket_holds_and_the_photo_view_is_audited(
     clinician_client, patient, bucket
 ):
