@@ -69,15 +69,6 @@ def _place(session, number, previous):
     )
 
 
-def _current_sessions(patient):
-    return TreatmentSession.objects.current().filter(patient=patient).select_related("preset")
-
-
-def _of_course(sessions, key):
-    kind, value = key
-    return sessions.filter(preset__slug=value) if kind == PRESET else sessions.filter(preset=None, technique=value)
-
-
 def course_position(session):
     """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute)."""
     key = course_key(session)
@@ -152,10 +143,11 @@ def _departures(session, *, components, preset_components, number, days_since_pr
     )
 
 
-def session_deviations(session, components):
+def session_deviations(session, components, place=None):
+    """The session's departures from its preset; `place` is its course_position() when already known."""
     if session.preset_id is None:
         return []
-    place = course_position(session)
+    place = place or course_position(session)
     return _departures(
         session,
         components=components,
@@ -198,8 +190,9 @@ def refresh_course_deviations(patient, slug):
     if not slug:
         return
     sessions = (
-        _of_course(_current_sessions(patient), (PRESET, slug))
-        .select_related("cartridge")
+        TreatmentSession.objects.current()
+        .filter(patient=patient, preset__slug=slug)
+        .select_related("preset", "cartridge")
         .prefetch_related(
             Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product"))
         )

@@ -15,15 +15,10 @@ def refresh_patient_summary(patient):
     with transaction.atomic():
         # Locked first, so that two sessions saved at once for one patient cannot both write a count that
         # misses the other.
-        Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
-        summary = (
-            TreatmentSession.objects.current()
-            .filter(patient_id=patient.pk)
-            .aggregate(session_count=Count("pk"), last_session_at=Max("performed_at"))
-        )
-        Patient.objects.filter(pk=patient.pk).update(**summary)
-    for name, value in summary.items():
-        setattr(patient, name, value)
+        one = Patient.objects.filter(pk=patient.pk)
+        one.select_for_update().values_list("pk").first()
+        refresh_patient_summaries(one)
+        patient.session_count, patient.last_session_at = one.values_list("session_count", "last_session_at").get()
 
 
 def refresh_patient_summaries(patients):

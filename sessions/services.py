@@ -213,8 +213,8 @@ def void_record(*, record, reason, by):
             refresh_patient_summary(record.patient)
         # A session leaving its course, or a blend row leaving its session, changes the course's departures.
         course_session = record if isinstance(record, TreatmentSession) else getattr(record, "session", None)
-        if isinstance(record, TreatmentSession | BlendComponent) and course_session.preset_id:
-            refresh_course_deviations(course_session.patient, course_session.preset.slug)
+        if isinstance(record, TreatmentSession | BlendComponent):
+            refresh_course_deviations(course_session.patient, _course_slug(course_session))
 
 
 def record_assessment(*, assessment: Assessment) -> Assessment:

@@ -110,11 +110,12 @@ def session_detail(request, pk):
     session = get_session_for(request.user, pk)
     record_event(AuditAction.VIEW, session)
     components = session.blend_components.all()
+    place = course_position(session)
     context = {
         "session": session,
         "warnings": session_warnings(session, components),
-        "deviations": session_deviations(session, components),
-        "course_place": None if session.is_voided else course_position(session),
+        "deviations": session_deviations(session, components, place),
+        "course_place": None if session.is_voided else place,
         "amendments": amendments(session),
         "missing_views": missing_views(session) if session.patient.photos_allowed and not session.is_voided else {},
         "voided_photos": SessionPhoto.objects.voided().filter(session=session).select_related("voided_by"),
