@@ -2,12 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from clinic.formatting import plain
-from clinic.vocabularies import Technique
-from protocols.models import ProtocolPreset
 from sessions.measures import ASSESSMENT_MEASURES
 
 WIDTH, HEIGHT, MARGIN = 640, 170, 36
@@ -29,35 +26,20 @@ class Chart:
 
 
 def outcome_charts(assessments, sessions):
-    """One chart per measure that has at least one value; sessions are drawn as markers."""
-    markers = [_marker(s.performed_on, s.get_technique_display(), s.preset if s.preset_id else None) for s in sessions]
-    return charts_marking(assessments, markers)
-
-
-def session_markers(sessions):
-    """The (day, what) marker of each of `sessions` (a queryset), read as plain values: a long history builds
-    no model instance per session."""
-    rows = list(sessions.values_list("performed_at", "technique", "preset_id"))
-    presets = ProtocolPreset.objects.in_bulk({preset for *_, preset in rows if preset})
-    techniques = dict(Technique.choices)
-    return [
-        _marker(timezone.localtime(at).date(), techniques.get(technique, technique), presets.get(preset))
-        for at, technique, preset in rows
-    ]
-
-
-def _marker(day, technique_label, preset):
-    return day, technique_label + (f" — {preset}" if preset else "")
-
-
-def charts_marking(assessments, markers):
-    """outcome_charts() with the session markers given as (day, what)."""
+    """One chart per measure that has at least one value; `sessions` (sessions or the course module's
+    light outlines of them) are drawn as markers."""
+    markers = [(s.performed_on, _marker_text(s)) for s in sessions]
     charts = []
     for field, label, unit in MEASURES:
         points = [(a.assessed_on, getattr(a, field)) for a in assessments if getattr(a, field) is not None]
         if points:
             charts.append(Chart(field, label, unit, points, _svg(label, unit, points, markers)))
     return charts
+
+
+def _marker_text(session):
+    label = session.get_technique_display()
+    return f"{label} — {session.preset}" if session.preset_id else label
 
 
 def _svg(label, unit, points, markers):

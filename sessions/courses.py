@@ -72,7 +72,9 @@ def _place(session, number, previous):
 def course_position(session):
     """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute)."""
     key = course_key(session)
-    others = [other for other in _outlines(session.patient_id) if course_key(other) == key and other.pk != session.pk]
+    others = [
+        other for other in session_outlines(session.patient_id) if course_key(other) == key and other.pk != session.pk
+    ]
     history = sorted([*others, session], key=lambda s: (s.performed_at, s.pk is None, s.pk or 0))
     for candidate, number, previous in in_course_order(history):
         if candidate is session:
@@ -100,7 +102,8 @@ class _Outline:
         return Technique(self.technique).label
 
 
-def _outlines(patient):
+def session_outlines(patient):
+    """The patient's current sessions in course order, as _Outlines (values and their presets in bulk)."""
     rows = list(
         TreatmentSession.objects.current()
         .filter(patient=patient)
@@ -111,10 +114,11 @@ def _outlines(patient):
     return [_Outline(pk, at, technique, presets.get(preset_id)) for pk, at, technique, preset_id in rows]
 
 
-def course_overview(patient, today=None):
-    """(course_places, courses_for) of the patient from one light read of their current sessions."""
+def course_overview(patient, today=None, outlines=None):
+    """(course_places, courses_for) of the patient from one light read of their current sessions
+    (`outlines`, from session_outlines(), when the caller has them already)."""
     today = today or timezone.localdate()
-    sessions = _outlines(patient)
+    sessions = session_outlines(patient) if outlines is None else outlines
     places, latest = {}, {}
     for session, number, previous in in_course_order(sessions):
         places[session.pk] = _place(session, number, previous)

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
-from sessions.charts import charts_marking, session_markers
-from sessions.courses import course_overview
+from sessions.charts import outcome_charts
+from sessions.courses import course_overview, session_outlines
 from sessions.measures import TABLE_COLUMNS, table_cells
 from sessions.models import Assessment, TreatmentSession
 
@@ -24,7 +24,8 @@ def patient_detail(request, pk):
     show_voided = request.GET.get("voided") == "1"
     listed = sessions if show_voided else sessions.current()
     page = Paginator(listed.with_details().newest_first(), SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    places, courses = course_overview(patient)
+    outlines = session_outlines(patient)
+    places, courses = course_overview(patient, outlines=outlines)
     context = {
         "patient": patient,
         "page": page,
@@ -35,6 +36,6 @@ def patient_detail(request, pk):
         "courses": courses,
         "measure_columns": TABLE_COLUMNS,
         "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
-        "charts": charts_marking(assessments, session_markers(sessions.current().order_by("performed_at"))),
+        "charts": outcome_charts(assessments, outlines),
     }
     return render(request, "sessions/patient_detail.html", context)

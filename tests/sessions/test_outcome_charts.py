@@ -19,10 +19,9 @@ from sessions.charts import (
     MARKERS_WITH_TITLES,
     MEASURES,
     WIDTH,
-    charts_marking,
     outcome_charts,
-    session_markers,
 )
+from sessions.courses import session_outlines
 from sessions.models import Assessment, TreatmentSession
 from tests.support.factories import PatientFactory, SessionFactory
 
@@ -290,7 +289,6 @@ def test_markers_read_as_values_match_those_of_the_sessions_themselves(barletta)
         SessionFactory(patient=patient, performed_at=timezone.make_aware(datetime(2025, 1, 2, 23, 30))),
         SessionFactory(patient=patient, preset=barletta, technique=Technique.MICRONEEDLING),
     ]
-    sessions = TreatmentSession.objects.filter(patient=patient).order_by("performed_at")
     measured = [assessment(date(2025, 2, 1), satisfaction=4)]
 
-    assert charts_marking(measured, session_markers(sessions)) == outcome_charts(measured, saved)
+    assert outcome_charts(measured, session_outlines(patient)) == outcome_charts(measured, saved)
