@@ -57,8 +57,10 @@ dev: $(VENV)/.runtime node_modules/.installed var/secret_key
 # The suite on PYTEST_WORKERS processes (pytest-xdist), each on a test database of its own (how the
 # tests are shared out: tests/conftest.py). PYTEST_WORKERS=0 runs everything in this one process.
 PYTEST_WORKERS ?= 2
+# Every worker, and every server or command a test starts, imports the same modules: with
+# PYTHONDONTWRITEBYTECODE set (some shells set it) each would compile them, tests' assertions included, anew.
 test: $(VENV)/.dev node_modules/.installed
-	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Two gunicorn app servers behind HAProxy on PostgreSQL, S3 (moto) and Redis; one is stopped midway
 # through a clinic's journey (deploy/scaleout/check.py). Needs haproxy, redis-server and PostgreSQL.

@@ -4,10 +4,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.test import Client, override_settings
+from django.test import Client, TransactionTestCase, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
 from tests.support.factories import PatientFactory, UserFactory
+from tests.support.flush import quick_fixture_teardown
 from tests.support.workers import FileStretchScheduling, order_for_workers
 
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -23,6 +24,15 @@ def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") == "loadfile":
         return FileStretchScheduling(config, log)
     return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    """Transactional tests end by emptying every table: see tests/support/flush.py."""
+    djangos = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = quick_fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = djangos
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -26,13 +26,15 @@ BASE_DIR = Path(settings.BASE_DIR)
 USERNAME, PASSWORD = "dr.production", "a long enough password for the test"
 YEAR = 365 * 24 * 3600
 HASHED_STYLESHEET = re.compile(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css$")
-# Run by `manage.py shell`: a clinician who can log in, and a demo patient with a vertex photo on each
-# of two sessions. Application code only, as an administrator's script would do it.
+# Run by `manage.py shell`, in one process (each manage.py start costs a second): migrate, collect the static
+# files with the production storage, load demo data, then a clinician who can log in and a vertex photo on
+# each of the demo patient's two sessions. Application code only, as an administrator's script would do it.
 SETUP = f"""
 import json
 from io import BytesIO
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -42,6 +44,9 @@ from sessions.models import PhotoPhase, PhotoView
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
 
+call_command("migrate", interactive=False, verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
+call_command("demo_data", patients=1, sessions_per_patient=2, seed=7)
 clinician = User.objects.create_user({USERNAME!r}, password={PASSWORD!r})
 clinician.groups.add(Group.objects.get(name=CLINICIAN))
 patient = Patient.objects.get()
@@ -97,9 +102,6 @@ def production_server(tmp_path_factory):
         "GUNICORN_WORKERS": "2",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "collectstatic", "--no-input")
-    _manage(env, "demo_data", "--patients", "1", "--sessions-per-patient", "2", "--seed", "7")
     patient = json.loads(_manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1])
 
     log = root / "gunicorn.log"

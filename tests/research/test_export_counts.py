@@ -58,12 +58,20 @@ def rows_of_the_export_query(filters, research_consent):
         return len(cursor.fetchall())
 
 
-@pytest.mark.parametrize("filters", FILTERS, ids=lambda filters: ",".join(filters.described()) or "none")
-def test_the_counts_are_the_rows_of_the_export(sessions_of_every_kind, filters):
-    counts = session_counts(filters)
+def test_the_counts_are_the_rows_of_the_export(sessions_of_every_kind):
+    # Every filter set on one world: building it is what costs.
+    differing = {}
+    for filters in FILTERS:
+        counted = session_counts(filters)
+        exported = {
+            "included": rows_of_the_export_query(filters, True),
+            "without_consent": rows_of_the_export_query(filters, False),
+        }
+        assert len(session_keys(filters)) == exported["included"], filters.described()
+        if counted != exported:
+            differing[str(filters.described())] = (counted, exported)
 
-    assert counts["included"] == len(session_keys(filters)) == rows_of_the_export_query(filters, True)
-    assert counts["without_consent"] == rows_of_the_export_query(filters, False)
+    assert differing == {}
 
 
 def test_the_clinician_filter_counts_the_same_rows(sessions_of_every_kind):
