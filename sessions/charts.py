@@ -28,7 +28,9 @@ class Chart:
 def outcome_charts(assessments, sessions):
     """One chart per measure that has at least one value; `sessions` (sessions or the course module's
     light outlines of them) are drawn as markers."""
-    markers = [(s.performed_on, _marker_text(s)) for s in sessions]
+    # Beyond MARKERS_WITH_TITLES the markers are one path, titled by their count: no text for each.
+    titled = len(sessions) <= MARKERS_WITH_TITLES
+    markers = [(s.performed_on, _marker_text(s) if titled else "") for s in sessions]
     charts = []
     for field, label, unit in MEASURES:
         points = [(a.assessed_on, getattr(a, field)) for a in assessments if getattr(a, field) is not None]

@@ -3,17 +3,18 @@
 import uuid
 from dataclasses import dataclass
 from io import BytesIO
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from sessions.courses import course_numbers
-from sessions.models import PhotoPhase, SessionPhoto, TreatmentSession
+from sessions.courses import course_numbers, session_outlines
+from sessions.models import PhotoPhase, SessionPhoto
 
 COMPOSITE_HEIGHT = 900
 LABEL_HEIGHT = 56
-STRIP_PHOTOS_PER_PAGE = 24
+STRIP_PHOTOS_PER_PAGE = 12
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,11 @@ def current_photos_of_view(patient, view):
 
 
 def labelled(patient, photos):
-    """ComparedPhoto of each of `photos` (of the patient), with its session's numbers."""
-    numbers = {
-        pk: place
-        for place, pk in enumerate(
-            TreatmentSession.objects.current()
-            .filter(patient=patient)
-            .order_by("performed_at", "pk")
-            .values_list("pk", flat=True),
-            start=1,
-        )
-    }
-    courses = course_numbers(patient)
+    """ComparedPhoto of each of `photos` (of the patient), with its session's numbers: from one light read of
+    the patient's current sessions, whatever the length of their history."""
+    outlines = session_outlines(patient)
+    numbers = {outline.pk: place for place, outline in enumerate(outlines, start=1)}
+    courses = course_numbers(patient, outlines=outlines, of_sessions={photo.session_id for photo in photos})
     return [ComparedPhoto(photo, numbers[photo.session_id], courses.get(photo.session_id)) for photo in photos]
 
 
@@ -62,23 +56,39 @@ def in_date_order(photo):
     return photo.taken_at, photo.phase != PhotoPhase.BEFORE, photo.pk
 
 
+class _PhotoOutline(NamedTuple):
+    """A photo of the compared view, as much as choosing the pair and the strip needs."""
+
+    pk: uuid.UUID
+    taken_at: object
+    phase: str
+
+
 def default_photo_pair(photos):
-    """The first before-photo of `photos` (a queryset in date order) and the latest one, earlier first; None
-    when there are fewer than two. Two short queries, however many photos there are."""
-    first = photos.filter(phase=PhotoPhase.BEFORE).first() or photos.first()
-    latest = [photo for photo in photos.reverse()[:2] if photo != first][:1]
-    return tuple(sorted([first, *latest], key=in_date_order)) if latest else None
+    """The first before-photo of `photos` (in date order) and the latest one, earlier first; None when there are
+    fewer than two."""
+    if len(photos) < 2:
+        return None
+    first = next((photo for photo in photos if photo.phase == PhotoPhase.BEFORE), photos[0])
+    latest = photos[-1] if photos[-1] != first else photos[-2]
+    return tuple(sorted([first, latest], key=in_date_order))
 
 
-def chosen_photo_pair(photos, a, b):
-    """Photos `a` and `b` (their ids as asked) among `photos`, in the order asked; None unless both are there
-    and they are two different photos."""
+def asked_pair(a, b):
+    """The two photo ids asked for, or None unless both are ids of two different photos."""
     try:
         asked = [uuid.UUID(str(a)), uuid.UUID(str(b))]
     except ValueError:
         return None
-    found = {photo.pk: photo for photo in photos.filter(pk__in=asked)}
-    return (found[asked[0]], found[asked[1]]) if len(found) == 2 else None
+    return asked if asked[0] != asked[1] else None
+
+
+def chosen_photo_pair(photos, a, b):
+    """Photos `a` and `b` (their ids as asked) among `photos` (a queryset), in the order asked; None unless both
+    are there and they are two different photos."""
+    asked = asked_pair(a, b)
+    found = {photo.pk: photo for photo in photos.filter(pk__in=asked or [])}
+    return (found[asked[0]], found[asked[1]]) if asked and len(found) == 2 else None
 
 
 @dataclass(frozen=True)
@@ -88,27 +98,33 @@ class Comparison:
     pair: tuple | None  # two ComparedPhoto, the earlier (or the one asked first) on the left
     choices: list  # ComparedPhoto of the pair and of the strip page, in date order
     first: ComparedPhoto | None  # the view's first photo, that a strip thumbnail is compared with
-    strip: Page  # of SessionPhoto, in date order
+    strip: Page  # of the view's photos, in date order
     strip_photos: list  # ComparedPhoto of the strip page
 
 
 def comparison(patient, view, *, a="", b="", page=None):
     """The Comparison of a view: photos `a` and `b` when both are current photos of it, else the default pair;
-    strip page `page`, the newest when none (or nonsense) is asked. A constant number of queries, and only the
-    photos shown are loaded."""
-    photos = current_photos_of_view(patient, view)
-    pair = chosen_photo_pair(photos, a, b) or default_photo_pair(photos)
-    paginator = Paginator(photos, STRIP_PHOTOS_PER_PAGE)
+    strip page `page`, the newest when none (or nonsense) is asked. The view's photos are read once as outlines,
+    and only the photos shown are loaded: a constant number of queries."""
+    rows = current_photos_of_view(patient, view).values_list("pk", "taken_at", "phase")
+    outlines = [_PhotoOutline(*row) for row in rows]
+    by_pk = {outline.pk: outline for outline in outlines}
+    asked = asked_pair(a, b)
+    pair = (by_pk[asked[0]], by_pk[asked[1]]) if asked and all(pk in by_pk for pk in asked) else None
+    pair = pair or default_photo_pair(outlines)
+    paginator = Paginator(outlines, STRIP_PHOTOS_PER_PAGE)
     strip = paginator.get_page(page or paginator.num_pages)
-    first = photos.first()
+    first = outlines[0] if outlines else None
     offered = sorted({*(pair or ()), *strip}, key=in_date_order)
-    by_photo = {compared.photo: compared for compared in labelled(patient, [*offered, *([first] if first else [])])}
+    shown = {*offered, *([first] if first else [])}
+    loaded = SessionPhoto.objects.filter(pk__in=[outline.pk for outline in shown]).select_related("session")
+    by_photo = {compared.photo.pk: compared for compared in labelled(patient, list(loaded))}
     return Comparison(
-        pair=tuple(by_photo[photo] for photo in pair) if pair else None,
-        choices=[by_photo[photo] for photo in offered],
-        first=by_photo.get(first),
+        pair=tuple(by_photo[outline.pk] for outline in pair) if pair else None,
+        choices=[by_photo[outline.pk] for outline in offered],
+        first=by_photo[first.pk] if first else None,
         strip=strip,
-        strip_photos=[by_photo[photo] for photo in strip],
+        strip_photos=[by_photo[outline.pk] for outline in strip],
     )
 
 

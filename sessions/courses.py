@@ -10,8 +10,10 @@ research.query's SQL window mirrors this key.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clinic.vocabularies import Technique
@@ -70,58 +72,101 @@ def _place(session, number, previous):
 
 
 def course_position(session):
-    """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute)."""
-    key = course_key(session)
-    others = [
-        other for other in session_outlines(session.patient_id) if course_key(other) == key and other.pk != session.pk
-    ]
-    history = sorted([*others, session], key=lambda s: (s.performed_at, s.pk is None, s.pk or 0))
-    for candidate, number, previous in in_course_order(history):
-        if candidate is session:
-            return _place(session, number, previous)
-    raise AssertionError("the session is part of its own history")
+    """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute), from one
+    count of the earlier sessions of its course."""
+    course = TreatmentSession.objects.current().filter(patient_id=session.patient_id)
+    if session.preset_id is not None:
+        course = course.filter(preset__slug=session.preset.slug)
+    else:
+        course = course.filter(preset__isnull=True, technique=session.technique)
+    earlier = Q(performed_at__lt=session.performed_at)
+    if session.pk is None:
+        earlier |= Q(performed_at=session.performed_at)
+    else:
+        earlier |= Q(performed_at=session.performed_at, pk__lt=session.pk)
+    found = course.filter(earlier).aggregate(count=Count("pk"), previous_at=Max("performed_at"))
+    previous = found["previous_at"]
+    return CoursePlace(
+        number=found["count"] + 1,
+        total=session.preset.session_count if session.preset_id is not None else None,
+        days_since_previous=(session.performed_on - timezone.localdate(previous)).days if previous else None,
+        from_preset=session.preset_id is not None,
+    )
 
 
-@dataclass(frozen=True)
-class _Outline:
+class _Outline(NamedTuple):
     """What the course overview needs of a session: enough to key, number and date it (a long history
     is read as values, not as 300 full sessions)."""
 
     pk: int
     performed_at: object
+    performed_on: date  # the local day, worked out by the database
     technique: str
+    preset_id: int | None
     preset: object  # the ProtocolPreset, shared by the sessions of that version, or None
-
-    performed_on = TreatmentSession.performed_on
-
-    @property
-    def preset_id(self):
-        return self.preset.pk if self.preset is not None else None
+    voided: bool = False
 
     def get_technique_display(self):
         return Technique(self.technique).label
 
 
-def session_outlines(patient):
-    """The patient's current sessions in course order, as _Outlines (values and their presets in bulk)."""
+@dataclass(frozen=True)
+class History:
+    """Every session of one patient, voided ones too, as outlines in course order, read in one query."""
+
+    outlines: list
+
+    @property
+    def current(self):
+        """The current sessions, in course order: what courses, places and chart markers are made of."""
+        return [outline for outline in self.outlines if not outline.voided]
+
+    @property
+    def voided_count(self):
+        return sum(outline.voided for outline in self.outlines)
+
+    def newest_first(self, voided=False):
+        """The sessions' pks, newest first, as the timeline lists them (the voided ones too, if asked)."""
+        return [outline.pk for outline in reversed(self.outlines) if voided or not outline.voided]
+
+    @property
+    def presets(self):
+        """{pk: preset} of the presets the sessions were started from."""
+        return {outline.preset.pk: outline.preset for outline in self.outlines if outline.preset is not None}
+
+
+def patient_history(patient, sessions=None):
+    """The History of a patient (or of `sessions`, a queryset of theirs): values and their presets in bulk."""
+    sessions = TreatmentSession.objects.filter(patient=patient) if sessions is None else sessions
     rows = list(
-        TreatmentSession.objects.current()
-        .filter(patient=patient)
-        .order_by("performed_at", "pk")
-        .values_list("pk", "performed_at", "technique", "preset_id")
+        sessions.order_by("performed_at", "pk").values_list(
+            "pk", "performed_at", TruncDate("performed_at"), "technique", "preset_id", "voided_at"
+        )
     )
-    presets = ProtocolPreset.objects.in_bulk({preset_id for *_, preset_id in rows if preset_id is not None})
-    return [_Outline(pk, at, technique, presets.get(preset_id)) for pk, at, technique, preset_id in rows]
+    presets = ProtocolPreset.objects.in_bulk({row[4] for row in rows if row[4] is not None})
+    return History(
+        [
+            _Outline(pk, at, on, technique, preset_id, presets.get(preset_id), voided_at is not None)
+            for pk, at, on, technique, preset_id, voided_at in rows
+        ]
+    )
 
 
-def course_overview(patient, today=None, outlines=None):
+def session_outlines(patient):
+    """The patient's current sessions in course order, as _Outlines."""
+    return patient_history(patient, TreatmentSession.objects.current().filter(patient=patient)).outlines
+
+
+def course_overview(patient, today=None, outlines=None, places_of=None):
     """(course_places, courses_for) of the patient from one light read of their current sessions
-    (`outlines`, from session_outlines(), when the caller has them already)."""
+    (`outlines`, from session_outlines(), when the caller has them already); with `places_of`, the places
+    of those sessions only."""
     today = today or timezone.localdate()
     sessions = session_outlines(patient) if outlines is None else outlines
     places, latest = {}, {}
     for session, number, previous in in_course_order(sessions):
-        places[session.pk] = _place(session, number, previous)
+        if places_of is None or session.pk in places_of:
+            places[session.pk] = _place(session, number, previous)
         latest[course_key(session)] = (session, number)
     return places, [_course(last, done, today) for last, done in latest.values()]
 
@@ -131,9 +176,11 @@ def course_places(patient):
     return course_overview(patient)[0]
 
 
-def course_numbers(patient):
-    """{session pk: its number in its course} for the patient's current sessions started from a preset."""
-    return {pk: place.number for pk, place in course_places(patient).items() if place.from_preset}
+def course_numbers(patient, outlines=None, of_sessions=None):
+    """{session pk: its number in its course} for the patient's current sessions started from a preset (those of
+    `of_sessions` only, when given); `outlines` from session_outlines() when the caller has them already."""
+    places, _ = course_overview(patient, outlines=outlines, places_of=of_sessions)
+    return {pk: place.number for pk, place in places.items() if place.from_preset}
 
 
 def _departures(session, *, components, preset_components, number, days_since_previous):

@@ -61,6 +61,11 @@ def validate_adverse_events(values):
         raise ValidationError("“None” cannot be combined with an adverse event.", code="none_and_event")
 
 
+# Code → label, looked up for every session a page lists (the enums' own lookups build their lists anew each time).
+_ZONE_LABELS = dict(ScalpZone.choices)
+_ADVERSE_EVENT_LABELS = dict(ImmediateAdverseEvent.choices)
+
+
 class TreatmentSessionQuerySet(VoidableQuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
@@ -69,18 +74,26 @@ class TreatmentSessionQuerySet(VoidableQuerySet):
         return self.order_by("-performed_at", "-pk")
 
     def with_details(self):
-        return self.select_related(
-            "patient", "clinician", "device", "cartridge", "voided_by", "preset"
-        ).prefetch_related(
+        """What the session page and the edit page show: the patient, people, equipment and preset; the current
+        blend and delayed events; every photo, voided ones too (`all_photos`, split by sessions.selectors)."""
+        return self.select_related("patient", "clinician", "device", "cartridge", "preset").prefetch_related(
             Prefetch("blend_components", queryset=_current("blend_components").select_related("product", "lot")),
-            Prefetch("photos", queryset=_current("photos").order_by("-phase", "view", "taken_at")),
+            Prefetch(
+                "photos",
+                queryset=_related("photos").objects.select_related("voided_by").order_by("-phase", "view", "taken_at"),
+                to_attr="all_photos",
+            ),
             Prefetch("delayed_events", queryset=_current("delayed_events").select_related("recorded_by")),
         )
 
 
+def _related(related_name):
+    """The model that points at sessions under this related name (named, so that no module imports in a cycle)."""
+    return TreatmentSession._meta.get_field(related_name).related_model
+
+
 def _current(related_name):
-    """The current records of a model that points at sessions, named by its related name (no import cycle)."""
-    return TreatmentSession._meta.get_field(related_name).related_model.objects.current()
+    return _related(related_name).objects.current()
 
 
 class TreatmentSession(Voidable):
@@ -195,13 +208,11 @@ class TreatmentSession(Voidable):
         return [phrase for phrase in phrases if phrase]
 
     def zone_labels(self):
-        return [ScalpZone(code).label for code in self.treated_zones if code in ScalpZone.values]
+        return [_ZONE_LABELS[code] for code in self.treated_zones if code in _ZONE_LABELS]
 
     @property
     def has_adverse_event(self):
         return any(code != ImmediateAdverseEvent.NONE for code in self.adverse_events)
 
     def adverse_event_labels(self):
-        return [
-            ImmediateAdverseEvent(code).label for code in self.adverse_events if code in ImmediateAdverseEvent.values
-        ]
+        return [_ADVERSE_EVENT_LABELS[code] for code in self.adverse_events if code in _ADVERSE_EVENT_LABELS]

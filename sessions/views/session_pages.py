@@ -17,8 +17,8 @@ from sessions.access import get_session_for
 from sessions.checks import session_warnings
 from sessions.courses import course_position, session_deviations
 from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm
-from sessions.models import SessionPhoto, TreatmentSession
-from sessions.selectors import amendments, missing_views
+from sessions.models import TreatmentSession
+from sessions.selectors import amendments, missing_views, split_photos
 from sessions.services import (
     UnconfirmedWarnings,
     save_session,
@@ -87,6 +87,7 @@ def _session_form_page(request, session, start_from=None):
         else:
             messages.success(request, "Session logged." if is_new else "Session updated.")
             return redirect(saved)
+    photos_kept = split_photos(session)[0] if not is_new else []
     context = {
         "form": form,
         "blend": blend,
@@ -97,7 +98,7 @@ def _session_form_page(request, session, start_from=None):
         "warnings": warnings,
         "start_from": start_from,
         "preset_hints": hints(start_from) if start_from else [],
-        "missing_views": missing_views(session) if session.patient.photos_allowed else {},
+        "missing_views": missing_views(photos_kept) if session.patient.photos_allowed else {},
         "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],
         # Browsers cannot re-fill file inputs: say so rather than drop the photos silently.
         "photos_need_reattaching": posted and bool(request.FILES),
@@ -110,15 +111,17 @@ def session_detail(request, pk):
     session = get_session_for(request.user, pk)
     record_event(AuditAction.VIEW, session)
     components = session.blend_components.all()
+    photos, voided_photos = split_photos(session)
     place = course_position(session)
     context = {
         "session": session,
+        "photos": photos,
         "warnings": session_warnings(session, components),
         "deviations": session_deviations(session, components, place),
         "course_place": None if session.is_voided else place,
         "amendments": amendments(session),
-        "missing_views": missing_views(session) if session.patient.photos_allowed and not session.is_voided else {},
-        "voided_photos": SessionPhoto.objects.voided().filter(session=session).select_related("voided_by"),
+        "missing_views": missing_views(photos) if session.patient.photos_allowed and not session.is_voided else {},
+        "voided_photos": voided_photos,
         "delayed_events": session.delayed_events.all(),  # current ones, prefetched by with_details()
     }
     return render(request, "sessions/session_detail.html", context)
