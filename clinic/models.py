@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -181,6 +181,34 @@ class Patient(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class PatientTallyQuerySet(models.QuerySet):
+    def patients(self):
+        return self.aggregate(total=Sum("patients"))["total"] or 0
+
+
+class PatientTally(models.Model):
+    """How many patients there are, and how many current sessions they have, for each diagnosis, research
+    consent and demo flag. Database triggers on the patient table keep it (migration clinic/0004, PostgreSQL
+    and SQLite alike), whatever writes the patients: the patient list's total and the export page's counts
+    read these few rows instead of every patient."""
+
+    diagnosis = models.CharField("diagnosis", max_length=20, choices=Diagnosis.choices)
+    research_consent = models.BooleanField("research consent")
+    is_demo = models.BooleanField("synthetic demo record")
+    patients = models.IntegerField("patients", default=0)
+    sessions = models.BigIntegerField("current sessions", default=0)
+
+    objects = PatientTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["diagnosis", "research_consent", "is_demo"], name="patient_tally_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_diagnosis_display()}, consent {self.research_consent}, demo {self.is_demo}"
 
 
 class DeviceKind(models.TextChoices):

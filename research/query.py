@@ -60,13 +60,13 @@ JOIN clinic_patient p ON p.id = s.patient_id
 LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
 WHERE s.voided_at IS NULL {where}
 """
-# With filters on the patient only, the patients' stored count of current sessions gives the same numbers
-# without reading a session.
+# With filters on the patient only (diagnosis, demo), the patient tally's stored counts of current sessions
+# (clinic.models.PatientTally, kept by triggers) give the same numbers without reading a patient or a session.
 PATIENT_COUNT_SQL = """
-SELECT COALESCE(SUM(CASE WHEN p.research_consent THEN p.session_count ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN p.research_consent THEN 0 ELSE p.session_count END), 0)
-FROM clinic_patient p
-WHERE p.session_count > 0 {where}
+SELECT COALESCE(SUM(CASE WHEN p.research_consent THEN p.sessions ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN p.research_consent THEN 0 ELSE p.sessions END), 0)
+FROM clinic_patienttally p
+WHERE TRUE {where}
 """
 
 
