@@ -45,7 +45,7 @@ def current_photos_of_view(patient, view):
 def labelled(patient, photos):
     """ComparedPhoto of each of `photos` (of the patient), with its session's numbers: from one light read of
     the patient's current sessions, whatever the length of their history."""
-    outlines = session_outlines(patient)
+    outlines = session_outlines(patient, dated=False)
     numbers = {outline.pk: place for place, outline in enumerate(outlines, start=1)}
     courses = course_numbers(patient, outlines=outlines, of_sessions={photo.session_id for photo in photos})
     return [ComparedPhoto(photo, numbers[photo.session_id], courses.get(photo.session_id)) for photo in photos]

@@ -135,26 +135,25 @@ class History:
         return {outline.preset.pk: outline.preset for outline in self.outlines if outline.preset is not None}
 
 
-def patient_history(patient, sessions=None):
-    """The History of a patient (or of `sessions`, a queryset of theirs): values and their presets in bulk."""
+def patient_history(patient, sessions=None, dated=True):
+    """The History of a patient (or of `sessions`, a queryset of theirs): values and their presets in bulk.
+    Undated (`dated=False`), the outlines carry no times or days: enough to number sessions, and cheaper."""
     sessions = TreatmentSession.objects.filter(patient=patient) if sessions is None else sessions
-    rows = list(
-        sessions.order_by("performed_at", "pk").values_list(
-            "pk", "performed_at", TruncDate("performed_at"), "technique", "preset_id", "voided_at"
-        )
-    )
-    presets = ProtocolPreset.objects.in_bulk({row[4] for row in rows if row[4] is not None})
+    times = ["performed_at", TruncDate("performed_at")] if dated else []
+    rows = sessions.order_by("performed_at", "pk").values_list("pk", "technique", "preset_id", "voided_at", *times)
+    rows = [row if dated else (*row, None, None) for row in rows]
+    presets = ProtocolPreset.objects.in_bulk({row[2] for row in rows if row[2] is not None})
     return History(
         [
             _Outline(pk, at, on, technique, preset_id, presets.get(preset_id), voided_at is not None)
-            for pk, at, on, technique, preset_id, voided_at in rows
+            for pk, technique, preset_id, voided_at, at, on in rows
         ]
     )
 
 
-def session_outlines(patient):
+def session_outlines(patient, dated=True):
     """The patient's current sessions in course order, as _Outlines."""
-    return patient_history(patient, TreatmentSession.objects.current().filter(patient=patient)).outlines
+    return patient_history(patient, TreatmentSession.objects.current().filter(patient=patient), dated).outlines
 
 
 def course_overview(patient, today=None, outlines=None, places_of=None):
@@ -179,8 +178,12 @@ def course_places(patient):
 def course_numbers(patient, outlines=None, of_sessions=None):
     """{session pk: its number in its course} for the patient's current sessions started from a preset (those of
     `of_sessions` only, when given); `outlines` from session_outlines() when the caller has them already."""
-    places, _ = course_overview(patient, outlines=outlines, places_of=of_sessions)
-    return {pk: place.number for pk, place in places.items() if place.from_preset}
+    outlines = session_outlines(patient, dated=False) if outlines is None else outlines
+    return {
+        session.pk: number
+        for session, number, _ in in_course_order(outlines)
+        if session.preset_id is not None and (of_sessions is None or session.pk in of_sessions)
+    }
 
 
 def _departures(session, *, components, preset_components, number, days_since_previous):
