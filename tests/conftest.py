@@ -1,12 +1,10 @@
-import importlib
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test import Client, TransactionTestCase, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
+from tests.support.db import FAST_PASSWORD_HASHERS, seed_literature_presets
 from tests.support.factories import PatientFactory, UserFactory
 from tests.support.flush import quick_fixture_teardown
 from tests.support.workers import FileStretchScheduling, order_for_workers
@@ -47,9 +45,11 @@ def _plain_static_files():
 
 
 @pytest.fixture(autouse=True)
-def _fast_private_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _fast_private_settings(settings, tmp_path, request):
+    """Quick password hashes; photos in a folder of the test's own, or of its module when the module's tests
+    share stored rows (tests/support/db.py, shared_by_the_module)."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+    settings.MEDIA_ROOT = getattr(request.module, "MEDIA_SHARED_BY_THE_MODULE", None) or tmp_path / "media"
 
 
 @pytest.fixture
@@ -114,13 +114,7 @@ def refused_client(request, client_for):
 def seeded_presets(db):
     """The literature presets that migrate seeds. Live-server tests empty the database when they end,
     so a test of that kind loads them again (the loader skips what is already there)."""
-    from protocols.models import ProtocolPreset
-
-    name = "0002_seed_literature_presets"
-    seed = importlib.import_module(f"protocols.migrations.{name}")
-    # The models as that migration knows them: plain, without the frozen-preset checks of today's models.
-    seed.load(MigrationLoader(connection).project_state(("protocols", name)).apps, schema_editor=None)
-    return ProtocolPreset.objects.published()
+    return seed_literature_presets()
 
 
 @pytest.fixture

@@ -6,10 +6,14 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.test import Client
 
+from clinic.roles import RESEARCHER
 from research.columns import CODEBOOK_COLUMNS
 from sessions.demo import create_demo_data
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
+from tests.support.db import module_rows, seed_literature_presets
+from tests.support.factories import UserFactory
 
 OUTCOMES_URL = SESSIONS_URL.replace("sessions", "outcomes")
 FILE_NAMES = ("sessions.csv", "blend_components.csv", "outcomes.csv")
@@ -19,10 +23,13 @@ pytestmark = pytest.mark.django_db
 TYPES = {"text", "integer", "decimal", "code", "codes"}
 
 
-@pytest.fixture
-def downloads(client_for, researcher, seeded_presets):
+@module_rows
+def downloads():
+    """Made and downloaded once for the module: the tests only read the files."""
+    seed_literature_presets()
     create_demo_data(patients=15, sessions_per_patient=3, seed=5)
-    client = client_for(researcher)
+    client = Client()
+    client.force_login(UserFactory(username="researcher.codebook", roles=[RESEARCHER]))
     return {
         "sessions.csv": parse(body(client.get(SESSIONS_URL, {"include_demo": "on"}))),
         "blend_components.csv": parse(body(client.get(BLEND_URL, {"include_demo": "on"}))),

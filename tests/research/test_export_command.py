@@ -14,14 +14,16 @@ from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import PresetStatus, ProtocolPreset
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, parse, session_with_blend
 from tests.support.dates import local
+from tests.support.db import module_rows, seed_literature_presets
 from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def records(seeded_presets):
-    preset = seeded_presets.get(slug="barletta-mmp-triamcinolone-aa")
+@module_rows
+def records():
+    """Made once for the module: every test here reads them (an export changes no row)."""
+    preset = seed_literature_presets().get(slug="barletta-mmp-triamcinolone-aa")
     doctor = UserFactory(username="dr.export", roles=["clinician"])
     products = [ProductFactory(name="Minoxidil 5 % – ½ µg"), ProductFactory(name='=HYPERLINK("x")')]
     areata = PatientFactory(diagnosis=Diagnosis.ALOPECIA_AREATA)

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.test import Client
 
 from clinic.dosage import ConcentrationUnit
+from clinic.roles import CLINICIAN, RESEARCHER
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, Sex, Technique
 from protocols.models import EvidenceType, PresetBlendComponent, PresetStatus, ProtocolPreset
 from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
@@ -17,6 +19,7 @@ from sessions.services import void_record
 from tests.research import oracle
 from tests.research.support import BLEND_URL, SESSIONS_URL, as_dicts, parse
 from tests.support.dates import local
+from tests.support.db import module_rows
 from tests.support.factories import (
     BlendComponentFactory,
     CartridgeFactory,
@@ -24,6 +27,7 @@ from tests.support.factories import (
     PatientFactory,
     ProductFactory,
     SessionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +36,7 @@ MINOXIDIL = "Minoxidil 5 % – ½ µg"
 AWKWARD = 'Mix "A", 1\nline'
 
 
-@pytest.fixture
-def course_preset():
+def make_course_preset():
     """MMP, depth 0.5 to 1 mm, 100 to 110 Hz, 27 needles, 2 sessions every 28 to 35 days, minoxidil 0.5 %."""
     preset = ProtocolPreset.objects.create(
         name="Round-trip course",
@@ -63,8 +66,7 @@ def course_preset():
     return preset
 
 
-@pytest.fixture
-def records(course_preset, clinician):
+def make_records(course_preset, clinician):
     """Two consenting patients' sessions of every shape, and records that must stay out."""
     ada = PatientFactory(
         sex=Sex.FEMALE,
@@ -216,10 +218,30 @@ def read_with_pandas(raw):
     return [list(frame.columns), *frame.to_numpy().tolist()]
 
 
+@module_rows
+def world():
+    """Made once for the module, and both files downloaded: the tests only read them."""
+    course_preset = make_course_preset()
+    records = make_records(course_preset, UserFactory(username="dr.round-trip", roles=[CLINICIAN]))
+    client = Client()
+    client.force_login(UserFactory(username="researcher.round-trip", roles=[RESEARCHER]))
+    files = download(client, SESSIONS_URL), download(client, BLEND_URL)
+    return {"course_preset": course_preset, "records": records, "files": files}
+
+
 @pytest.fixture
-def files(client_for, researcher, records):
-    client = client_for(researcher)
-    return download(client, SESSIONS_URL), download(client, BLEND_URL)
+def course_preset(world):
+    return world["course_preset"]
+
+
+@pytest.fixture
+def records(world):
+    return world["records"]
+
+
+@pytest.fixture
+def files(world):
+    return world["files"]
 
 
 def test_the_sessions_file_read_back_with_the_csv_module_matches_the_database(files):

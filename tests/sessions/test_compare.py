@@ -12,12 +12,15 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditAction, AuditEvent
+from clinic.models import Patient
+from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
 from sessions.compare import LABEL_HEIGHT, current_photos_of_view, labelled
-from sessions.models import SessionPhoto
+from sessions.models import SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.dates import local
-from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.db import module_rows
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
 from tests.support.images import jpeg_bytes, png_bytes
 from tests.support.photos import new_photo, store_photos
 
@@ -55,15 +58,34 @@ def photo(session, phase, view="vertex"):
     return SessionPhoto.objects.get(session=session, phase=phase, view=view)
 
 
+@module_rows
+def compared_course():
+    """Four sessions of one patient, stored once for the module: a before photo on the first, before and after on
+    the second, an after photo on the last; the third has no vertex photo at all. (patient pk, session pks)"""
+    patient = PatientFactory()
+    photographer = UserFactory(username="dr.photographer", roles=[CLINICIAN])
+    sessions = [
+        session_with(patient, photographer, date(2026, 3, 2), shot("before", colour=RED)),
+        session_with(patient, photographer, date(2026, 4, 6), shot("before"), shot("after")),
+        session_with(patient, photographer, date(2026, 5, 4), shot("before", "frontal")),
+        session_with(patient, photographer, date(2026, 6, 1), shot("after", colour=BLUE)),
+    ]
+    return patient.pk, [session.pk for session in sessions]
+
+
 @pytest.fixture
-def course(patient, clinician):
-    """Four sessions: a before photo on the first, before and after on the second, an after photo on the last;
-    the third has no vertex photo at all."""
-    first = session_with(patient, clinician, date(2026, 3, 2), shot("before", colour=RED))
-    second = session_with(patient, clinician, date(2026, 4, 6), shot("before"), shot("after"))
-    third = session_with(patient, clinician, date(2026, 5, 4), shot("before", "frontal"))
-    fourth = session_with(patient, clinician, date(2026, 6, 1), shot("after", colour=BLUE))
-    return first, second, third, fourth
+def course(compared_course):
+    """The course's four sessions, read afresh for the test (what a test changes is undone after it)."""
+    found = TreatmentSession.objects.in_bulk(compared_course[1])
+    return tuple(found[pk] for pk in compared_course[1])
+
+
+@pytest.fixture
+def patient(request, compared_course):
+    """In a test of the course, its patient (read afresh); in any other, a patient of the test's own."""
+    if "course" in request.fixturenames:
+        return Patient.objects.get(pk=compared_course[0])
+    return PatientFactory()
 
 
 # Reading the page.
@@ -590,12 +612,14 @@ def test_the_composite_of_an_unknown_patient_is_404(clinician_client, course):
     assert download(clinician_client, PatientFactory.build(pk=999999), view="vertex").status_code == 404
 
 
-def test_a_composite_whose_photo_file_went_missing_is_404_not_a_crash(clinician_client, course, patient):
-    first, *_, fourth = course
+def test_a_composite_whose_photo_file_went_missing_is_404_not_a_crash(clinician_client, clinician, patient):
+    # Photos of the test's own: a file deleted from storage is not undone after the test.
+    first = session_with(patient, clinician, date(2026, 3, 2), shot("before"))
+    last = session_with(patient, clinician, date(2026, 4, 6), shot("after"))
     left = photo(first, "before")
     left.image.storage.delete(left.image.name)
 
-    response = download(clinician_client, patient, view="vertex", a=left.pk, b=photo(fourth, "after").pk)
+    response = download(clinician_client, patient, view="vertex", a=left.pk, b=photo(last, "after").pk)
 
     assert response.status_code == 404
 

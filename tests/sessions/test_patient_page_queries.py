@@ -7,27 +7,35 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.roles import CLINICIAN
 from sessions.models import SessionPhoto, TreatmentSession
 from sessions.services import void_record
-from tests.support.db import count_queries
+from tests.support.db import count_queries, module_rows, seed_literature_presets
+from tests.support.factories import UserFactory
 from tests.support.history import patient_with_history, shared_image
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def image(db):
-    return shared_image()
+@module_rows
+def histories():
+    """Made once for the module; what a test changes (voiding) is undone after it."""
+    clinician = UserFactory(username="dr.histories", roles=[CLINICIAN])
+    barletta = seed_literature_presets().get(slug="barletta-mmp-triamcinolone-aa")
+    image = shared_image()
+    return {
+        size: patient_with_history(size, clinician=clinician, image=image, preset=barletta) for size in (5, 300)
+    }
 
 
 @pytest.fixture
-def few(clinician, image, barletta):
-    return patient_with_history(5, clinician=clinician, image=image, preset=barletta)
+def few(histories):
+    return histories[5]
 
 
 @pytest.fixture
-def many(clinician, image, barletta):
-    return patient_with_history(300, clinician=clinician, image=image, preset=barletta)
+def many(histories):
+    return histories[300]
 
 
 def compare_url(patient):

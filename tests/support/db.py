@@ -1,11 +1,17 @@
-"""What the database and the media folder hold, and how many queries a page costs."""
+"""What the database and the media folder hold, how many queries a page costs, and rows a whole test module
+shares."""
 
+import importlib
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
@@ -13,6 +19,63 @@ from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 from tests.support.pages import text
+
+# Hashing test passwords at full strength would only slow the suite (tests/conftest.py sets the same per test).
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def shared_by_the_module(django_db_blocker, media_root):
+    """Rows made once for all the tests of a module, as Django's setUpTestData makes them: inside a transaction
+    that stays open while the module's tests run (each test runs in a savepoint of it, so whatever a test
+    changes is undone after it) and is rolled back after the last. Photos go to `media_root`, which the tests of
+    the module keep (tests/conftest.py reads MEDIA_SHARED_BY_THE_MODULE).
+
+    For a module-scoped autouse fixture (set up before any test's own database fixture) in a module without
+    transactional tests, whose tests treat the shared rows as read-only or undo what they change.
+    """
+    with (
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, MEDIA_ROOT=media_root),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
+SEED_MIGRATION = "0002_seed_literature_presets"
+
+
+@cache
+def _seed_migration_apps():
+    # The models as the seed migration knows them: plain, without the frozen-preset checks of today's models.
+    return MigrationLoader(connection).project_state(("protocols", SEED_MIGRATION)).apps
+
+
+def seed_literature_presets():
+    """Load the presets the seed migration loads, where missing; returns the published ones."""
+    from protocols.models import ProtocolPreset
+
+    seed = importlib.import_module(f"protocols.migrations.{SEED_MIGRATION}")
+    seed.load(_seed_migration_apps(), schema_editor=None)
+    return ProtocolPreset.objects.published()
+
+
+def module_rows(build):
+    """`@module_rows def name(): ...` makes `name` a module-scoped autouse fixture holding what build() returns,
+    made once and shared by the module's tests (see shared_by_the_module)."""
+
+    @pytest.fixture(scope="module", autouse=True, name=build.__name__)
+    def fixture(request, django_db_setup, django_db_blocker, tmp_path_factory):
+        media = tmp_path_factory.mktemp("shared-media")
+        request.module.MEDIA_SHARED_BY_THE_MODULE = media
+        try:
+            with shared_by_the_module(django_db_blocker, media):
+                yield build()
+        finally:
+            del request.module.MEDIA_SHARED_BY_THE_MODULE
+
+    return fixture
 
 
 def count_queries(client, url):
