@@ -4,6 +4,7 @@ from django.conf import settings as django_settings
 from django.test import Client, TransactionTestCase, override_settings
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
+from tests.support.clients import signed_in
 from tests.support.db import FAST_PASSWORD_HASHERS, seed_literature_presets
 from tests.support.factories import PatientFactory, UserFactory
 from tests.support.flush import quick_fixture_teardown
@@ -86,11 +87,10 @@ def superuser(db):
 
 @pytest.fixture
 def client_for():
+    """make(user): a test Client signed in as `user` (tests/support/clients.py), or anonymous for None."""
+
     def make(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+        return Client() if user is None else signed_in(user)
 
     return make
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.test import Client
 
 from clinic.roles import RESEARCHER
 from research.columns import CODEBOOK_COLUMNS
 from sessions.demo import create_demo_data
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
+from tests.support.clients import signed_in
 from tests.support.db import module_rows, seed_literature_presets
 from tests.support.factories import UserFactory
 
@@ -28,8 +28,7 @@ def downloads():
     """Made and downloaded once for the module: the tests only read the files."""
     seed_literature_presets()
     create_demo_data(patients=15, sessions_per_patient=3, seed=5)
-    client = Client()
-    client.force_login(UserFactory(username="researcher.codebook", roles=[RESEARCHER]))
+    client = signed_in(UserFactory(username="researcher.codebook", roles=[RESEARCHER]))
     return {
         "sessions.csv": parse(body(client.get(SESSIONS_URL, {"include_demo": "on"}))),
         "blend_components.csv": parse(body(client.get(BLEND_URL, {"include_demo": "on"}))),

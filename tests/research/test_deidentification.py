@@ -5,7 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from clinic.models import Patient
 from clinic.roles import CLINICIAN, RESEARCHER
@@ -13,6 +12,7 @@ from research.columns import SESSION_COLUMNS
 from sessions.demo import DEMO_CLINICIAN, DEMO_NOTE, create_demo_data
 from sessions.models import TreatmentSession
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
+from tests.support.clients import signed_in
 from tests.support.dates import local
 from tests.support.db import module_rows, seed_literature_presets
 from tests.support.factories import PatientFactory, SessionFactory, UserFactory
@@ -74,8 +74,7 @@ def files():
     consenting = Patient.objects.filter(research_consent=True)
     assert consenting.filter(is_demo=True).exists() and Patient.objects.filter(research_consent=False).exists()
     assert TreatmentSession.objects.filter(patient__in=consenting, is_demo=True).count() > 10
-    client = Client()
-    client.force_login(UserFactory(username="researcher.deidentification", roles=[RESEARCHER]))
+    client = signed_in(UserFactory(username="researcher.deidentification", roles=[RESEARCHER]))
     return {
         "sessions.csv": body(client.get(SESSIONS_URL, {"include_demo": "on"})),
         "blend_components.csv": body(client.get(BLEND_URL, {"include_demo": "on"})),

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.test import Client
 
 from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN, RESEARCHER
@@ -18,6 +17,7 @@ from sessions.demo import create_demo_data
 from sessions.services import void_record
 from tests.research import oracle
 from tests.research.support import BLEND_URL, SESSIONS_URL, as_dicts, parse
+from tests.support.clients import signed_in
 from tests.support.dates import local
 from tests.support.db import module_rows
 from tests.support.factories import (
@@ -223,8 +223,7 @@ def world():
     """Made once for the module, and both files downloaded: the tests only read them."""
     course_preset = make_course_preset()
     records = make_records(course_preset, UserFactory(username="dr.round-trip", roles=[CLINICIAN]))
-    client = Client()
-    client.force_login(UserFactory(username="researcher.round-trip", roles=[RESEARCHER]))
+    client = signed_in(UserFactory(username="researcher.round-trip", roles=[RESEARCHER]))
     files = download(client, SESSIONS_URL), download(client, BLEND_URL)
     return {"course_preset": course_preset, "records": records, "files": files}
 
