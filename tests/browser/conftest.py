@@ -5,30 +5,13 @@ Without it the browser tests are skipped with a visible reason, unless BROWSER_T
 (CI sets it), in which case they fail: browser tests must never be skipped silently in CI.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.db import connection, connections
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
-LAUNCH_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Generous for a loaded 2-core CI machine, yet a broken page fails in seconds rather than minutes.
-TIMEOUT_MS = 15_000
-
-
-def _browser_tests_required():
-    return os.environ.get("BROWSER_TESTS_REQUIRED", "").strip() == "1"
+from tests.support.browser import CHROMIUM_MISSING, TIMEOUT_MS, chromium
 
 
 class _OneRequestAtATime(WSGIServer):
@@ -63,20 +46,11 @@ def browser(monkeypatch):
     ORM calls from the test itself (SynchronousOnlyOperation). Allowing them is safe here, and the
     permission is lifted again (monkeypatch) once the browser is gone.
     """
-    if not CHROMIUM.exists():
-        if _browser_tests_required():
-            pytest.fail(f"{CHROMIUM_MISSING} (BROWSER_TESTS_REQUIRED=1)", pytrace=False)
-        pytest.skip(CHROMIUM_MISSING)
-
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with chromium() as launched:
         try:
-            yield chromium
+            yield launched
         finally:
-            chromium.close()
             # While Playwright's loop counts as running, Django keeps this thread's database connections apart
             # from its usual ones (asgiref's Local switches to per-context storage), so the test's ORM calls
             # open connections that Django's own teardown never sees. Close them here, still inside that

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.support.browser import chromium
 from tests.support.servers import free_port, healthy, wait_until
 
 pytestmark = pytest.mark.browser
@@ -81,6 +82,14 @@ def _manage(env, *args):
     )
     assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module: its tests talk to the production server only, never to the database from
+    this process, so Playwright's loop may run across them (closed when the module ends)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
