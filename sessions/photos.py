@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sessions.thumbnails import THUMBNAIL_BOX, make_thumbnail
+from sessions.thumbnails import THUMBNAIL_BOX, make_thumbnail, thumbnail_jpeg
 
 # Pillow format name -> (content type, file extension). Nothing else is ever opened.
 ALLOWED_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
@@ -132,6 +132,4 @@ def _thumbnail(upload, upright, image_format):
         return make_thumbnail(upload)
     small = upright.convert("RGB")
     small.thumbnail(THUMBNAIL_BOX)
-    buffer = BytesIO()
-    small.save(buffer, "JPEG", quality=80)
-    return buffer.getvalue()
+    return thumbnail_jpeg(small)

@@ -42,6 +42,13 @@ def make_thumbnail(source, box=THUMBNAIL_BOX):
     with Image.open(source) as image:
         small = reduced(image, box)
     small.thumbnail(box)
+    return thumbnail_jpeg(small)
+
+
+def thumbnail_jpeg(small):
+    """The thumbnail's JPEG bytes. What Pillow carried over from the original (a JPEG comment, an ICC profile,
+    EXIF) is dropped first: it would otherwise be written again."""
+    small.info.clear()
     buffer = BytesIO()
     small.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
@@ -52,6 +59,4 @@ def make_thumbnail_by_full_decode(source, box=THUMBNAIL_BOX):
     with Image.open(source) as image:
         upright = ImageOps.exif_transpose(image).convert("RGB")
     upright.thumbnail(box)
-    buffer = BytesIO()
-    upright.save(buffer, "JPEG", quality=80)
-    return buffer.getvalue()
+    return thumbnail_jpeg(upright)

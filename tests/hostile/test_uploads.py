@@ -198,6 +198,18 @@ def test_gps_and_camera_exif_never_reach_storage_or_the_browser(clinician_client
         assert b"Exif" not in on_disk and b"PhoneMaker" not in on_disk
 
 
+@pytest.mark.parametrize("size", [(64, 48), (1600, 1200)])  # small: no reduced decoding; large: the draft path
+def test_a_jpeg_comment_never_reaches_storage_or_the_browser(clinician_client, settings, size):
+    comment = b"GPS 48.8567 2.3508 taken at Clinique du Parc"
+    stored = logged_photo(clinician_client, jpeg_bytes(*size, comment=comment))
+
+    for url in (reverse("photo-file", args=[stored.pk]), reverse("photo-thumbnail", args=[stored.pk])):
+        _, content = served(clinician_client, url)
+        assert b"48.8567" not in content and "comment" not in Image.open(BytesIO(content)).info
+    for name in media_files():
+        assert b"48.8567" not in (settings.MEDIA_ROOT / name).read_bytes()
+
+
 def test_a_declared_content_type_is_ignored_the_file_itself_decides(clinician_client):
     stored = logged_photo(clinician_client, png_bytes(), name="photo.jpg", content_type="text/html")
 

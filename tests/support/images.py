@@ -11,7 +11,7 @@ GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
 
-def jpeg_bytes(width=64, height=48, *, colour=(180, 120, 90), gps=False, orientation=None):
+def jpeg_bytes(width=64, height=48, *, colour=(180, 120, 90), gps=False, orientation=None, comment=None):
     image = Image.new("RGB", (width, height), colour)
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # camera make
@@ -20,7 +20,8 @@ def jpeg_bytes(width=64, height=48, *, colour=(180, 120, 90), gps=False, orienta
     if gps:
         exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)}
     buffer = BytesIO()
-    image.save(buffer, "JPEG", exif=exif, quality=85)
+    extra = {"comment": comment} if comment else {}  # a JPEG COM segment
+    image.save(buffer, "JPEG", exif=exif, quality=85, **extra)
     return buffer.getvalue()
 
 
