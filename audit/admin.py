@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.changelists import BoundedDateFiltersMixin
 from audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(BoundedDateFiltersMixin, admin.ModelAdmin):
     """Admins browse and filter the trail; nobody adds, changes or deletes through here."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "ip_address"]

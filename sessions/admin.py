@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.changelists import BoundedDateFiltersMixin
 from clinic.admin import ReadOnlyClinicalAdmin
 from sessions.models import BlendComponent, SessionPhoto, TreatmentSession
 
@@ -35,7 +36,7 @@ class SessionPhotoInline(ReadOnlyInline):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(ReadOnlyClinicalAdmin):
+class TreatmentSessionAdmin(BoundedDateFiltersMixin, ReadOnlyClinicalAdmin):
     list_display = ["performed_at", "patient", "technique", "clinician", "needle_depth_mm", "frequency_hz", "is_demo"]
     list_filter = ["technique", "is_demo"]
     list_select_related = ["patient", "clinician"]

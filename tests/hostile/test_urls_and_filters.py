@@ -190,6 +190,25 @@ ADMIN_FILTERS = {
     "lookup-on-password-field": ("admin:clinic_user_changelist", {"password__startswith": "md5"}),
     "lookup-not-in-filters": ("admin:clinic_patient_changelist", {"notes__regex": "(a+)+$"}),
     "date-hierarchy-text-year": ("admin:audit_auditevent_changelist", {"at__year": "abc"}),
+    **{
+        f"date-hierarchy-{where}-{name}": (changelist, {f"{field}__{part}": value for part, value in parts.items()})
+        for where, changelist, field in (
+            ("audit", "admin:audit_auditevent_changelist", "at"),
+            ("session", "admin:treatments_treatmentsession_changelist", "performed_at"),
+        )
+        for name, parts in {
+            "year-minus-one": {"year": "-1"},
+            "year-zero": {"year": "0"},
+            "year-20-digits": {"year": "9" * 20},
+            "year-10000": {"year": "10000"},
+            "month-13": {"year": "2026", "month": "13"},
+            "month-zero": {"year": "2026", "month": "0"},
+            "day-32": {"year": "2026", "month": "1", "day": "32"},
+            "february-30": {"year": "2026", "month": "2", "day": "30"},
+            "day-without-month": {"year": "2026", "day": "5"},
+            "last-day-of-9999": {"year": "9999", "month": "12", "day": "31"},
+        }.items()
+    },
     "audit-nul-action": ("admin:audit_auditevent_changelist", {"action__exact": NUL}),
     "audit-ip-search-sql": ("admin:audit_auditevent_changelist", {"q": "127.0.0.1' OR '1'='1"}),
 }
