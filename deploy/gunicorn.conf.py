@@ -59,4 +59,6 @@ worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+# Tracebacks without their exception's message, which may quote patient data (as Django's own log has them).
+logger_class = "config.gunicorn_logging.RedactingLogger"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "").strip() or "info"

@@ -1,5 +1,8 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core import validators
 
 from clinic.forms import DateInput
 from clinic.roles import CLINICIAN
@@ -13,10 +16,24 @@ class ClinicianChoiceField(forms.ModelChoiceField):
         return user.get_username()
 
 
+# Dates a filter may name: any session's date fits, and a day after the last still makes a date (the end of the
+# range is the start of the next day; 9999-12-31 had none and answered 500).
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+OUT_OF_RANGE = f"Choose a date from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}."
+
+
+def filter_date(label):
+    bounds = [
+        validators.MinValueValidator(EARLIEST, message=OUT_OF_RANGE),
+        validators.MaxValueValidator(LATEST, message=OUT_OF_RANGE),
+    ]
+    return forms.DateField(label=label, required=False, widget=DateInput(), validators=bounds)
+
+
 class ExportForm(forms.Form):
     technique = forms.ChoiceField(choices=[("", "All techniques"), *Technique.choices], required=False)
-    date_from = forms.DateField(label="Sessions from", required=False, widget=DateInput())
-    date_to = forms.DateField(label="Sessions to", required=False, widget=DateInput())
+    date_from = filter_date("Sessions from")
+    date_to = filter_date("Sessions to")
     diagnosis = forms.ChoiceField(choices=[("", "All diagnoses"), *Diagnosis.choices], required=False)
     preset = forms.ChoiceField(label="Started from preset", required=False)
     clinician = ClinicianChoiceField(queryset=None, required=False, empty_label="All clinicians")

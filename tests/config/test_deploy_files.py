@@ -65,6 +65,26 @@ def test_the_proxy_waits_for_a_long_export_as_long_as_gunicorn_does(monkeypatch)
     assert nginx_directive("proxy_send_timeout") == f"{gunicorn['timeout']}s"
 
 
+def test_gunicorns_own_log_keeps_where_an_error_happened_but_not_its_message(capfd):
+    """An exception escaping Django (one raised while a download streams, say) is logged by gunicorn itself."""
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(DEPLOY / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    logger = config.logger_class(config)
+    quoted = "duplicate key: record number P-00042 (Rossi, Maria)"
+    try:
+        raise ValueError(quoted)
+    except ValueError:
+        logger.exception("Error handling request /export/sessions.csv")
+
+    log = capfd.readouterr().err
+    assert "Error handling request /export/sessions.csv" in log and "builtins.ValueError" in log
+    assert "P-00042" not in log and "Rossi" not in log
+
+
 def test_gunicorn_listens_only_where_the_proxy_reaches_it_and_believes_only_the_proxy(monkeypatch):
     for name in ("HOST", "PORT", "FORWARDED_ALLOW_IPS"):
         monkeypatch.delenv(name, raising=False)

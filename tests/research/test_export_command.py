@@ -143,6 +143,8 @@ REFUSED = [
     (["--from", "2026-99-01"], {"date_from": "2026-99-01"}, "--from", "Enter a valid date."),
     (["--from", "yesterday"], {"date_from": "yesterday"}, "--from", "Enter a valid date."),
     (["--to", "2026-02-30"], {"date_to": "2026-02-30"}, "--to", "Enter a valid date."),
+    (["--to", "9999-12-31"], {"date_to": "9999-12-31"}, "--to", "Choose a date from 1900-01-01 to 2100-12-31."),
+    (["--from", "0001-01-01"], {"date_from": "0001-01-01"}, "--from", "Choose a date from 1900-01-01 to 2100-12-31."),
     (
         ["--from", "2026-03-02", "--to", "2026-03-01"],
         {"date_from": "2026-03-02", "date_to": "2026-03-01"},
