@@ -81,9 +81,10 @@ class VersionedFormMixin(forms.Form):
 
     def clean_seen_version(self):
         raw = self.cleaned_data["seen_version"]
-        if not raw:
-            # A form without it (an old page) is checked against the version stored now.
-            return self.instance.version
+        if not raw and self.instance.pk is None:
+            return self.instance.version  # a new record: nobody else can have saved it yet
+        # An edit without it (an old page, a hand-made post) cannot show which version it started from: checked
+        # against the version stored now, it would overwrite whatever a colleague saved meanwhile.
         seen = positive_int(raw)
         if seen is None:
             # A hidden field cannot show its own error: say it where the user will read it.

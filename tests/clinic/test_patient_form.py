@@ -43,7 +43,7 @@ def test_a_duplicate_record_number_is_refused_whatever_its_case(clinician_client
 def test_editing_a_patient_changes_only_that_patient(clinician_client):
     patient = PatientFactory(first_name="Ada")
     other = PatientFactory(first_name="Grace")
-    data = {**VALID, "record_number": patient.record_number, "first_name": "Augusta"}
+    data = {**VALID, "record_number": patient.record_number, "first_name": "Augusta", "seen_version": patient.version}
 
     response = clinician_client.post(reverse("patient-edit", args=[patient.pk]), data)
 

@@ -84,6 +84,38 @@ def test_a_second_void_form_is_refused_and_keeps_the_first_reason(what, clinicia
     assert record.void_reason == "first reason"
 
 
+def without_version(data):
+    return {name: value for name, value in data.items() if name != "seen_version"}
+
+
+@pytest.mark.parametrize("what", ["patient", "session"])
+def test_a_stale_form_posted_without_its_version_never_overwrites_a_colleagues_change(
+    what, clinician_client, client_for, superuser
+):
+    if what == "patient":
+        record = PatientFactory(first_name="Ada")
+        url, stale = reverse("patient-edit", args=[record.pk]), patient_data(record)
+        colleagues, ours = {"first_name": "Augusta"}, {"last_name": "Byron"}
+    else:
+        record = SessionFactory(notes="original")
+        url, stale = reverse("session-edit", args=[record.pk]), edit_data(record)
+        colleagues, ours = {"notes": "the colleague's note"}, {"notes": "ours"}
+    assert client_for(superuser).post(url, stale | colleagues).status_code == 302
+    before = stored_state()
+
+    response = clinician_client.post(url, without_version(stale | ours))
+
+    assert response.status_code == 200
+    assert shows_a_form_error(response, response.context["form"]), "refused without any message on the page"
+    assert_refused(response, before)
+
+
+def test_a_new_patient_needs_no_version(clinician_client):
+    response = clinician_client.post(reverse("patient-create"), without_version(patient_data()))
+
+    assert response.status_code == 302
+
+
 TAMPERED_VERSIONS = ["0", "-5", "abc", "999999"]
 
 
