@@ -222,9 +222,17 @@ def record_assessment(*, assessment: Assessment) -> Assessment:
     return _create_audited(assessment, detail={"patient": assessment.patient_id})
 
 
+VOIDED_SESSION_NO_EVENT = "This session has been voided: no adverse event can be added to it."
+
+
 def record_delayed_event(*, event: DelayedAdverseEvent) -> DelayedAdverseEvent:
-    """Store an adverse event noticed after its session, audited."""
-    return _create_audited(event, detail={"session": event.session_id})
+    """Store an adverse event noticed after its session, audited; never on a voided session (checked under the
+    session's lock, so a voiding that lands while the form is open is seen)."""
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().get(pk=event.session_id)
+        if session.is_voided:
+            raise ValidationError(VOIDED_SESSION_NO_EVENT)
+        return _create_audited(event, detail={"session": event.session_id})
 
 
 def _create_audited(record, *, detail):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -10,10 +11,7 @@ from clinic.parsing import positive_int
 from sessions.access import get_session_for
 from sessions.forms import AssessmentForm, DelayedEventForm
 from sessions.models import Assessment, DelayedAdverseEvent, TreatmentSession
-from sessions.services import (
-    record_assessment,
-    record_delayed_event,
-)
+from sessions.services import VOIDED_SESSION_NO_EVENT, record_assessment, record_delayed_event
 
 
 @login_required
@@ -37,10 +35,17 @@ def _session_of_the_day(request, patient):
 @login_required
 def add_delayed_event(request, pk):
     session = get_session_for(request.user, pk)
+    if session.is_voided and request.method != "POST":
+        messages.error(request, VOIDED_SESSION_NO_EVENT)
+        return redirect(session)
     event = DelayedAdverseEvent(session=session, recorded_by=request.user)
     form = DelayedEventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        record_delayed_event(event=form.save(commit=False))
-        messages.success(request, "Delayed adverse event recorded.")
-        return redirect(f"{session.get_absolute_url()}#delayed-events")
+        try:
+            record_delayed_event(event=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Delayed adverse event recorded.")
+            return redirect(f"{session.get_absolute_url()}#delayed-events")
     return render(request, "sessions/delayed_event_form.html", {"form": form, "session": session})

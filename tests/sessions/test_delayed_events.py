@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,10 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from sessions.forms import DelayedEventForm
 from sessions.models import DelayedAdverseEvent
+from sessions.services import record_delayed_event, void_record
+from tests.support.db import assert_refused, stored_state
 from tests.support.factories import SessionFactory
+from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +50,26 @@ def test_a_clinician_records_an_event_on_the_session_page(clinician_client, clin
     assert "Prolonged erythema" in page.split('id="delayed-events"')[1] and "ongoing" in page
     timeline = clinician_client.get(session.patient.get_absolute_url()).content.decode()
     assert "adverse event</span>" in timeline
+
+
+VOIDED = "This session has been voided: no adverse event can be added to it."
+
+
+def test_no_event_is_added_to_a_voided_session_even_from_a_form_opened_before(clinician_client, clinician, session):
+    url = reverse("delayed-event-add", args=[session.pk])
+    assert clinician_client.get(url).status_code == 200  # the form is open...
+    void_record(record=session, reason="Logged on the wrong patient", by=clinician)  # ...when the session is voided
+    before = stored_state()
+
+    posted = clinician_client.post(
+        url, {"kind": "folliculitis", "onset_on": str(session.performed_on), "severity": "mild"}
+    )
+    opened = clinician_client.get(url, follow=True)
+
+    assert_refused(posted, before, messages=[VOIDED])
+    assert VOIDED in text(opened) and opened.redirect_chain[-1][0] == session.get_absolute_url()
+    with pytest.raises(ValidationError, match="voided"):
+        record_delayed_event(event=form_for(session, clinician).save(commit=False))
 
 
 @pytest.mark.parametrize(
