@@ -1,6 +1,10 @@
 import time
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseBadRequest
 
 
 class RefuseNulInQueryMiddleware:
@@ -15,6 +19,28 @@ class RefuseNulInQueryMiddleware:
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
             return HttpResponseBadRequest("The address contains a null character.", content_type="text/plain")
+        return self.get_response(request)
+
+
+class RefuseOversizedBodyMiddleware:
+    """A request announcing a body larger than any form needs (MAX_REQUEST_BYTES) is answered 413 before a byte of
+    it is read; a missing or unreadable Content-Length is left to the form's own limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"This upload is larger than the {limit} MB a form can carry: attach fewer or smaller photos.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
 
 
@@ -45,3 +71,46 @@ class RefreshIdleSessionMiddleware:
         if session.modified or refreshed_at is None or now - refreshed_at >= SESSION_REFRESH_INTERVAL_SECONDS:
             session[SESSION_REFRESHED_AT] = now
         return response
+
+
+class PrivateResponsesMiddleware:
+    """Every page and file the application itself answers may carry patient data: no browser or proxy keeps a copy
+    (`Cache-Control: no-store`). Static files are answered before this, by WhiteNoise, and keep their long cache.
+    And the browser features no page uses are switched off (Permissions-Policy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
+
+
+# When the session began, for its absolute lifetime (set at sign-in; a session from before this was kept starts
+# counting at its next request).
+SIGNED_IN_AT = "_signed_in_at"
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """On user_logged_in: the absolute lifetime counts from now."""
+    request.session[SIGNED_IN_AT] = int(time.time())
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """However active, a session ends SESSION_ABSOLUTE_AGE seconds after the sign-in: then the user is signed out
+    (which the audit trail records) and asked to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.setdefault(SIGNED_IN_AT, now) > settings.SESSION_ABSOLUTE_AGE:
+                logout(request)
+                hours = settings.SESSION_ABSOLUTE_AGE // 3600
+                messages.info(request, f"Your session ended {hours} hours after you signed in: please sign in again.")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

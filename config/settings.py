@@ -80,7 +80,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, answered before sessions, CSRF or the audit trail see the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise: static files keep their long cache; every other response is no-store.
+    "clinic.middleware.PrivateResponsesMiddleware",
     "clinic.middleware.RefuseNulInQueryMiddleware",
+    "clinic.middleware.RefuseOversizedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Inside SessionMiddleware, so the session it marks for saving is saved on the way out.
     "clinic.middleware.RefreshIdleSessionMiddleware",
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it says why the user has to sign in again.
+    "clinic.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -209,7 +214,21 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_PHOTO_BYTES = int(env("MAX_PHOTO_BYTES", 25 * 1024 * 1024))
+MAX_PHOTOS_PER_FORM = 30
+# The largest body a form can need (every photo at its largest, and the fields): a longer Content-Length is
+# refused with 413 before a byte of it is read (clinic.middleware). The reverse proxy caps it too (deploy/).
+MAX_REQUEST_BYTES = MAX_PHOTOS_PER_FORM * MAX_PHOTO_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+# A photo larger than MAX_PHOTO_BYTES is not stored past that size on its way in (sessions.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "sessions.uploads.PhotoSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MAX_PHOTO_PIXELS = 40_000_000
+# Pixels decoded for one request, all its photos together: a few kilobytes of PNG can decode to 40 megapixels
+# (about a second and 300 MB each), and a form takes 30 photos. A full standard set of 12-megapixel photos
+# (7 views, before and after) is 168 megapixels.
+MAX_REQUEST_PIXELS = 200_000_000
 
 # The key of the research export's pseudonyms. Keep it secret and unchanged: the same key gives
 # the same pseudonyms in every export. Empty: derived from SECRET_KEY.
@@ -232,6 +251,8 @@ else:
 # ahead by clinic.middleware.RefreshIdleSessionMiddleware at most once a minute, not on every request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And, however active, 12 hours after signing in (a clinic's working day): clinic.middleware.
+SESSION_ABSOLUTE_AGE = int(env("DJANGO_SESSION_ABSOLUTE_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -249,6 +270,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Browser features: none but passkeys (WebAuthn) and, on our own pages, the camera (photos taken at the chair).
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=()",
+        "camera=(self)",
+        "display-capture=()",
+        "geolocation=()",
+        "gyroscope=()",
+        "magnetometer=()",
+        "microphone=()",
+        "payment=()",
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
+        "usb=()",
+    ]
+)
 
 # Every HTML page gets this policy; scripts run only from our own files or with the request's nonce.
 CONTENT_SECURITY_POLICY = {

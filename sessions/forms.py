@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +19,7 @@ from sessions.models import (
     PhotoView,
     TreatmentSession,
 )
-from sessions.photos import prepare_photo
+from sessions.photos import PixelBudget, prepare_photo
 from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
 
 
@@ -177,6 +178,10 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
+    def __init__(self, *args, pixel_budget=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pixel_budget = pixel_budget
+
     def has_changed(self):
         # A row without a file is an unused row, whatever its phase and view say.
         return bool(self.files.get(self.add_prefix("image")))
@@ -186,13 +191,20 @@ class PhotoForm(forms.Form):
         upload = cleaned.get("image")
         if upload:
             try:
-                cleaned["prepared"] = prepare_photo(upload)
+                cleaned["prepared"] = prepare_photo(upload, self.pixel_budget)
             except forms.ValidationError as error:
                 self.add_error("image", error)
         return cleaned
 
 
 class BasePhotoFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pixel_budget = PixelBudget()  # one for all the rows of a post
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget}
+
     def clean(self):
         super().clean()
         refuse_negative_form_count(self)
@@ -208,7 +220,12 @@ class BasePhotoFormSet(forms.BaseFormSet):
 
 
 PhotoFormSet = forms.formset_factory(
-    PhotoForm, formset=BasePhotoFormSet, extra=1, max_num=30, absolute_max=30, validate_max=True
+    PhotoForm,
+    formset=BasePhotoFormSet,
+    extra=1,
+    max_num=settings.MAX_PHOTOS_PER_FORM,
+    absolute_max=settings.MAX_PHOTOS_PER_FORM,
+    validate_max=True,
 )
 
 

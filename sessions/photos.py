@@ -30,8 +30,26 @@ class PreparedPhoto:
     height: int
 
 
-def prepare_photo(upload):
-    """Validate an upload and re-encode it without any metadata (EXIF, GPS, device, timestamps).
+class PixelBudget:
+    """The pixels one request may still decode (MAX_REQUEST_PIXELS), shared by all its photos."""
+
+    def __init__(self):
+        self.left = settings.MAX_REQUEST_PIXELS
+
+    def spend(self, width, height):
+        if width * height > self.left:
+            megapixels = settings.MAX_REQUEST_PIXELS // 1_000_000
+            raise ValidationError(
+                f"The photos of this form add up to more than {megapixels} megapixels: save the session with fewer "
+                "and add the others by editing it.",
+                code="too_many_pixels_in_all",
+            )
+        self.left -= width * height
+
+
+def prepare_photo(upload, budget=None):
+    """Validate an upload and re-encode it without any metadata (EXIF, GPS, device, timestamps); its pixels are
+    counted against `budget` (a PixelBudget) before they are decoded.
 
     Raises ValidationError with a message a clinician can act on.
     """
@@ -46,6 +64,8 @@ def prepare_photo(upload):
             with Image.open(upload, formats=list(ALLOWED_FORMATS)) as original:
                 # Image.open reads only the header, so the pixel cap is checked before any decoding.
                 _check_pixels(*original.size)
+                if budget is not None:
+                    budget.spend(*original.size)
                 image_format = original.format
                 original.load()
                 upright = ImageOps.exif_transpose(original)

@@ -38,7 +38,6 @@ def photo_file(request, pk, variant="image"):
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -89,7 +88,6 @@ def compare_download(request, patient_pk):
     response = HttpResponse(composite, content_type="image/jpeg")
     response["Content-Disposition"] = f'attachment; filename="compare-{view}-{first:%Y%m%d}-{last:%Y%m%d}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

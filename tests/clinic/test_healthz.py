@@ -21,4 +21,4 @@ def test_it_answers_503_when_the_database_is_unreachable(client, db):
 def test_it_needs_no_login_and_is_never_cached(client, db):
     response = client.get("/healthz")
 
-    assert "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store"

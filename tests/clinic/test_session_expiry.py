@@ -1,5 +1,7 @@
-"""Sessions end after 30 minutes idle; a clinician can end all of theirs at once."""
+"""Sessions end after 30 minutes idle, and 12 hours after signing in however active; a clinician can end all of
+theirs at once."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from clinic.middleware import SESSION_REFRESH_INTERVAL_SECONDS, SESSION_REFRESHED_AT
+from clinic.middleware import SESSION_REFRESH_INTERVAL_SECONDS, SESSION_REFRESHED_AT, SIGNED_IN_AT
+from tests.support.factories import PASSWORD
+from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +108,31 @@ def test_the_logout_everywhere_page_asks_before_acting(clinician_client):
 
     assert page.status_code == 200
     assert clinician_client.get(reverse("patient-list")).status_code == 200
+
+
+def signed_in_hours_ago(client, hours):
+    session = client.session
+    session[SIGNED_IN_AT] = int(time.time()) - hours * 3600
+    session.save()
+
+
+def test_however_active_a_session_ends_12_hours_after_signing_in(client, clinician):
+    client.post(reverse("login"), {"username": clinician.username, "password": PASSWORD})
+    assert client.get(reverse("patient-list")).status_code == 200
+    signed_in_hours_ago(client, 11)
+    assert client.get(reverse("patient-list")).status_code == 200
+
+    signed_in_hours_ago(client, 12.1)
+    response = client.get(reverse("patient-list"), follow=True)
+
+    assert response.redirect_chain[0][0].startswith(reverse("login"))
+    assert "Your session ended 12 hours after you signed in: please sign in again." in text(response)
+    assert not response.wsgi_request.user.is_authenticated
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, user=clinician).count() == 1
+    assert client.get(reverse("patient-list")).status_code == 302
+
+
+def test_a_session_kept_from_before_starts_its_clock_at_its_next_request(clinician_client):
+    assert clinician_client.get(reverse("patient-list")).status_code == 200  # no sign-in time stored until now
+
+    assert time.time() - clinician_client.session[SIGNED_IN_AT] < 60

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.log import configure_logging
 
 from clinic.logs import RedactingFormatter
-from tests.support.factories import PatientFactory
+from tests.support.factories import PatientFactory, SessionFactory
+from tests.support.photos import stored_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +46,34 @@ def test_pages_forbid_framing_and_sniffing(clinician_client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_no_page_or_file_with_patient_data_is_kept_by_the_browser_and_unused_features_are_off(
+    clinician_client, client_for, researcher, clinician
+):
+    session = SessionFactory()
+    photo = stored_photo(session, clinician)
+    shown = [
+        reverse("patient-list") + "?q=Ada",
+        session.patient.get_absolute_url(),
+        reverse("patient-edit", args=[session.patient.pk]),
+        session.get_absolute_url(),
+        reverse("session-edit", args=[session.pk]),
+        reverse("photo-file", args=[photo.pk]),
+        reverse("photo-thumbnail", args=[photo.pk]),
+        reverse("photo-compare", args=[session.patient.pk]),
+    ]
+    responses = [clinician_client.get(url) for url in shown]
+    responses.append(client_for(researcher).get(reverse("export-download", args=["sessions"])))
+    responses.append(Client().get(reverse("login")))
+
+    for response in responses:
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        assert response["Cache-Control"] == "no-store", response.request["PATH_INFO"]
+        policy = response["Permissions-Policy"]
+        assert "geolocation=()" in policy and "microphone=()" in policy and "payment=()" in policy
+        assert "publickey-credentials-get=(self)" in policy
 
 
 def test_the_deploy_checks_pass_with_production_settings():

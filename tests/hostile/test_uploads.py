@@ -300,3 +300,73 @@ def test_a_path_posted_instead_of_a_file_is_never_read(clinician_client):
     assert response.status_code == 302  # a row without a file is an unused row
     assert TreatmentSession.objects.count() == 1 and not SessionPhoto.objects.exists()
     assert media_files() == []
+
+
+# --- Limits on what a request may cost --------------------------------------------------------------------------
+
+
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize("path", ["/patients/1/sessions/new/", "/accounts/login/", "/export/"])
+def test_a_body_announced_larger_than_any_form_needs_is_refused_before_it_is_read(path, clinician_client, settings):
+    response = clinician_client.generic(
+        "POST",
+        path,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1),
+        **{"wsgi.input": Unreadable()},
+    )
+
+    assert response.status_code == 413
+    assert "larger than the" in response.content.decode()
+
+
+def test_a_photo_past_the_byte_limit_is_not_stored_past_it_on_its_way_in(clinician_client, settings, monkeypatch):
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.MAX_PHOTO_BYTES = 1024 * 1024
+    kept = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+    monkeypatch.setattr(
+        TemporaryFileUploadHandler,
+        "receive_data_chunk",
+        lambda handler, data, start: kept.append(len(data)) or original(handler, data, start),
+    )
+    content = noise_png(1200, 1200)  # about 4.3 MB
+    assert len(content) > 4 * settings.MAX_PHOTO_BYTES
+    patient = PatientFactory()
+    before = stored_state()
+
+    response = clinician_client.post(
+        reverse("session-log", args=[patient.pk]),
+        with_photos(session_data(), upload(content, name="scan.png", content_type="image/png")),
+    )
+
+    assert_refused(response, before, messages=["This photo is larger than 1 MB. Export it at a lower size."])
+    assert sum(kept) <= settings.MAX_PHOTO_BYTES
+
+
+def test_the_photos_of_one_post_are_decoded_up_to_a_pixel_budget(clinician_client, settings):
+    # Each PNG is a few kilobytes but 1,000 x 1,000 pixels: the third would pass the 2.5-megapixel budget.
+    settings.MAX_REQUEST_PIXELS = 2_500_000
+    flat = png_bytes(1000, 1000)
+    patient = PatientFactory()
+    before = stored_state()
+    photos = [upload(flat, name=f"flat{n}.png", content_type="image/png") for n in range(3)]
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), with_photos(session_data(), *photos))
+
+    message = (
+        "The photos of this form add up to more than 2 megapixels: save the session with fewer and add the others "
+        "by editing it."
+    )
+    assert response.context["photos"].forms[2].errors["image"] == [message]
+    assert not response.context["photos"].forms[0].errors and not response.context["photos"].forms[1].errors
+    assert_refused(response, before, messages=[message])

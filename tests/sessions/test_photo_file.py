@@ -27,7 +27,7 @@ def test_it_serves_the_re_encoded_photo_with_a_safe_content_type(clinician_clien
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "private" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store"
     served = Image.open(BytesIO(body_of(response)))
     assert served.format == "JPEG" and len(served.getexif()) == 0
 
