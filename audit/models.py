@@ -20,6 +20,11 @@ class AuditAction(models.TextChoices):
     VOID = "void", "Voided"
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
+    MFA_VERIFIED = "mfa_verified", "Second factor verified"
+    MFA_FAILED = "mfa_failed", "Second factor refused"
+    MFA_ADDED = "mfa_added", "Second factor added"
+    MFA_REMOVED = "mfa_removed", "Second factor removed"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
 
 
 class AppendOnlyError(Exception):

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
@@ -9,7 +12,25 @@ from audit.services import record_event
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 
-admin.site.register(User, UserAdmin)
+# Second factors are not browsed in the admin (an authenticator's page there shows its secret key): an
+# administrator can only reset a user's factors, who then enrols again at the next sign-in.
+SECOND_FACTOR_MODELS = (TOTPDevice, StaticDevice, WebAuthnCredential)
+for model in SECOND_FACTOR_MODELS:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    actions = ["reset_second_factors"]
+
+    @admin.action(description="Reset their second factors (they set up a new one at their next sign-in)")
+    def reset_second_factors(self, request, users):
+        for user in users:
+            for model in SECOND_FACTOR_MODELS:
+                model.objects.filter(user=user).delete()
+            record_event(AuditAction.MFA_REMOVED, user, detail={"factor": "all", "reset_by": request.user.username})
+        self.message_user(request, f"Second factors reset for {len(users)} user(s).", messages.SUCCESS)
 
 
 class ReadOnlyHistoryMixin:

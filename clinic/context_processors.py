@@ -1,7 +1,14 @@
+from django.conf import settings
+
 from clinic.access import can_see_patients, has_role
 from clinic.roles import RESEARCHER
 
 
 def roles(request):
     user = getattr(request, "user", None)
-    return {"can_see_patients": can_see_patients(user), "can_export": has_role(user, RESEARCHER)}
+    return {
+        "can_see_patients": can_see_patients(user),
+        "can_export": has_role(user, RESEARCHER),
+        # Said on every page while some roles may sign in without a second factor.
+        "second_factor_optional_for": settings.MFA_OPTIONAL_ROLES,
+    }

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "clinic",
     "sessions.apps.TreatmentSessionsConfig",
     "protocols",
@@ -90,9 +94,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it says why the user has to sign in again.
     "clinic.middleware.AbsoluteSessionLifetimeMiddleware",
+    # A password alone reaches only the second-factor pages (clinic/mfa.py).
+    "clinic.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -145,12 +152,32 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking the password
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2 for new and changed passwords; older hashes are still read, and upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The second factor (clinic/mfa.py): required for every account unless each of its roles is listed here (and
+# it is not staff); every page then says which roles go without. Research downloads and changes to one's own
+# factors ask for it again after MFA_RECENT_SECONDS.
+MFA_OPTIONAL_ROLES = env_list("DJANGO_MFA_OPTIONAL_ROLES")
+MFA_RECENT_SECONDS = 10 * 60
+OTP_TOTP_ISSUER = "Scalp Session Logger"
+OTP_WEBAUTHN_RP_NAME = "Scalp Session Logger"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "clinic.mfa.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "clinic.mfa.SiteWebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the password
+# The allowed origin is the site as each request reached it (clinic.mfa.SiteWebAuthnHelper, from the host Django
+# has checked against ALLOWED_HOSTS), not a fixed list: the check for such a list does not apply.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

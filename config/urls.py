@@ -15,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("webauthn/", include("clinic.webauthn_urls")),
     path("", include("sessions.urls")),
     path("", include("protocols.urls")),
     path("", include("research.urls")),

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.access import role_required
+from clinic.mfa import recent_second_factor_required
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
 from research.export import FILES
@@ -23,6 +24,7 @@ def export_page(request):
 
 
 @researcher_required
+@recent_second_factor_required
 def download(request, file_name):
     if file_name == "codebook":
         return _csv_response(csv_lines(codebook_rows()), "codebook")

@@ -9,6 +9,7 @@ file SQLite database that this module migrates and fills.
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from tests.support.browser import chromium
@@ -24,18 +26,22 @@ from tests.support.servers import free_port, healthy, wait_until
 pytestmark = pytest.mark.browser
 
 BASE_DIR = Path(settings.BASE_DIR)
-USERNAME, PASSWORD = "dr.production", "a long enough password for the test"
+PASSWORD = "a long enough password for the test"
+# A clinician for each test, each with an authenticator app whose key the test knows: a code works once.
+AUTHENTICATOR_KEYS = {f"dr.production{n}": secrets.token_hex(20) for n in range(1, 4)}
 YEAR = 365 * 24 * 3600
 HASHED_STYLESHEET = re.compile(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css$")
 # Run by `manage.py shell`, in one process (each manage.py start costs a second): migrate, collect the static
 # files with the production storage, load demo data, then a clinician who can log in and a vertex photo on
 # each of the demo patient's two sessions. Application code only, as an administrator's script would do it.
+# The clinicians' authenticator apps are added as a person's first sign-in would add them.
 SETUP = f"""
 import json
 from io import BytesIO
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -48,8 +54,10 @@ from sessions.services import NewPhoto, save_session
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
 call_command("demo_data", patients=1, sessions_per_patient=2, seed=7)
-clinician = User.objects.create_user({USERNAME!r}, password={PASSWORD!r})
-clinician.groups.add(Group.objects.get(name=CLINICIAN))
+for username, key in {AUTHENTICATOR_KEYS!r}.items():
+    clinician = User.objects.create_user(username, password={PASSWORD!r})
+    clinician.groups.add(Group.objects.get(name=CLINICIAN))
+    TOTPDevice.objects.create(user=clinician, name="Authenticator app", key=key, confirmed=True)
 patient = Patient.objects.get()
 Patient.objects.filter(pk=patient.pk).update(photo_consent=True, photo_consent_date=patient.date_of_birth)
 for session, phase, colour in zip(
@@ -136,8 +144,9 @@ def production_server(tmp_path_factory):
 
 
 @contextmanager
-def signed_in_page(browser, url):
-    """A tab logged in as the clinician, and the list of what went wrong in it (empty when all is well)."""
+def signed_in_page(browser, url, username):
+    """A tab logged in as that clinician (password, then the authenticator app's code), and the list of what went
+    wrong in it (empty when all is well)."""
     context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
@@ -152,10 +161,12 @@ def signed_in_page(browser, url):
     page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
     try:
         page.goto("/")
-        page.get_by_label("Username").fill(USERNAME)
+        page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        expect(page.locator(".navbar")).to_contain_text(USERNAME)
+        page.get_by_label("Code").fill(f"{totp(bytes.fromhex(AUTHENTICATOR_KEYS[username])):06d}")
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.locator(".navbar")).to_contain_text(username)
         yield page, problems
     finally:
         context.close()
@@ -167,7 +178,7 @@ def csp_violations(page):
 
 def test_pages_are_styled_by_the_hashed_long_cached_stylesheet(browser, production_server):
     url, _ = production_server
-    with signed_in_page(browser, url) as (page, problems):
+    with signed_in_page(browser, url, "dr.production1") as (page, problems):
         with page.expect_response(HASHED_STYLESHEET) as stylesheet:
             page.reload()
         response = stylesheet.value
@@ -186,7 +197,7 @@ def test_pages_are_styled_by_the_hashed_long_cached_stylesheet(browser, producti
 
 def test_add_a_component_grows_the_blend_on_the_log_session_form(browser, production_server):
     url, patient = production_server
-    with signed_in_page(browser, url) as (page, problems):
+    with signed_in_page(browser, url, "dr.production2") as (page, problems):
         page.get_by_role("link", name="Patients", exact=True).click()
         page.get_by_role("link", name=patient["record_number"]).click()
         page.get_by_role("link", name="Log a session").click()
@@ -204,7 +215,7 @@ def test_add_a_component_grows_the_blend_on_the_log_session_form(browser, produc
 
 def test_the_compare_slider_reveals_the_later_photo(browser, production_server):
     url, patient = production_server
-    with signed_in_page(browser, url) as (page, problems):
+    with signed_in_page(browser, url, "dr.production3") as (page, problems):
         page.goto(f"/patients/{patient['patient']}/compare/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Compare photos")
         overlay = page.locator("[data-compare-overlay]")

@@ -1,14 +1,17 @@
 from django.urls import reverse
 
+from tests.support.clients import authenticator, current_code
 from tests.support.factories import PASSWORD, UserFactory
 
 
-def test_a_clinician_logs_in_and_lands_on_the_patient_list(client, db):
-    UserFactory(username="dr.rossi", roles=["clinician"])
+def test_a_clinician_logs_in_with_both_factors_and_lands_on_the_patient_list(client, db):
+    device = authenticator(UserFactory(username="dr.rossi", roles=["clinician"]))
 
-    response = client.post(reverse("login"), {"username": "dr.rossi", "password": PASSWORD}, follow=True)
+    password = client.post(reverse("login"), {"username": "dr.rossi", "password": PASSWORD}, follow=True)
+    assert password.redirect_chain[-1][0] == f"{reverse('second-factor')}?next=%2F"
+    code = client.post(password.redirect_chain[-1][0], {"code": current_code(device), "next": "/"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("patient-list")
+    assert code.redirect_chain[-1][0] == reverse("patient-list")
 
 
 def test_login_returns_to_the_page_that_was_asked_for(client, db):

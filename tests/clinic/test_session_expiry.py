@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from clinic.middleware import SESSION_REFRESH_INTERVAL_SECONDS, SESSION_REFRESHED_AT, SIGNED_IN_AT
-from tests.support.factories import PASSWORD
+from tests.support.clients import sign_in
 from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def signed_in_hours_ago(client, hours):
 
 
 def test_however_active_a_session_ends_12_hours_after_signing_in(client, clinician):
-    client.post(reverse("login"), {"username": clinician.username, "password": PASSWORD})
+    sign_in(client, clinician)
     assert client.get(reverse("patient-list")).status_code == 200
     signed_in_hours_ago(client, 11)
     assert client.get(reverse("patient-list")).status_code == 200

@@ -150,6 +150,21 @@ EXPECTED = {
     "export-download(file_name=blend_components)": RESEARCH,
     "export-download(file_name=outcomes)": RESEARCH,
     "export-download(file_name=codebook)": RESEARCH,
+    # One's own account and second factor.
+    "account": SIGNED_IN,
+    "password-change": SIGNED_IN,
+    "second-factor": per_role(TO_HOME, anonymous=TO_LOGIN),  # verified already: on to where it was going
+    "second-factor-setup": SIGNED_IN,
+    "recovery-codes": SIGNED_IN,
+    "new-recovery-codes": per_role(NOT_ALLOWED),  # POST only
+    "remove-factor(kind=authenticator)": per_role(NOT_ALLOWED),
+    "remove-factor(kind=passkey)": per_role(NOT_ALLOWED),
+    # django-otp-webauthn's endpoints take JSON posts only, from a signed-in user (a passkey is the second factor).
+    "otp_webauthn:credential-registration-begin": per_role(NOT_ALLOWED, anonymous=FORBIDDEN),
+    "otp_webauthn:credential-registration-complete": per_role(NOT_ALLOWED, anonymous=FORBIDDEN),
+    "otp_webauthn:credential-authentication-begin": per_role(NOT_ALLOWED, anonymous=FORBIDDEN),
+    "otp_webauthn:credential-authentication-complete": per_role(NOT_ALLOWED, anonymous=FORBIDDEN),
+    "otp_webauthn:js-i18n-catalog": per_role(OK),
     "preset-list": SIGNED_IN,
     "preset-detail": SIGNED_IN,
     "preset-compare": SIGNED_IN,
@@ -272,6 +287,10 @@ def parameter_values(route, name, converter, world):
     for lookup in ((name, converter, first_segment), (name, converter)):
         if lookup in values:
             return [values[lookup]]
+    if (name, converter) == ("kind", "string"):
+        return ["authenticator", "passkey"]  # one's own second factors
+    if (name, converter, first_segment) == ("pk", "int", "accounts"):
+        return [1]
     if (name, converter) == ("file_name", "slug"):
         return ["sessions", "blend_components", "outcomes", "codebook"]  # the research export's files
     if (name, converter) == ("app_label", "regex"):

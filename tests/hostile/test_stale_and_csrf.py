@@ -9,6 +9,7 @@ from django.utils.html import escape
 from audit.models import AuditAction, AuditEvent
 from sessions.models import SessionPhoto
 from tests.hostile.payloads import XSS_PAYLOADS, assert_escaped
+from tests.support.clients import signed_in
 from tests.support.db import assert_refused, stored_state
 from tests.support.factories import PASSWORD, BlendComponentFactory, PatientFactory, SessionFactory
 from tests.support.forms import error_messages
@@ -163,7 +164,7 @@ CSRF_FAILED = "CSRF verification failed. Request aborted."
 @pytest.fixture
 def no_csrf_client(clinician):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(clinician)
+    signed_in(clinician, client)
     return client
 
 
@@ -218,7 +219,7 @@ def test_a_login_post_without_a_token_is_refused(clinician):
 
 def test_an_admin_post_without_a_token_is_refused(superuser):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(superuser)
+    signed_in(superuser, client)
     before = stored_state()
 
     response = client.post(

@@ -20,6 +20,7 @@ from tests.research.support import (
     parse,
     session_with_blend,
 )
+from tests.support.clients import signed_in
 from tests.support.dates import local
 from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 
@@ -171,7 +172,7 @@ def test_researchers_and_superusers_may_export(request, client_for, role, url):
 def test_an_inactive_researcher_is_refused(client_for):
     user = UserFactory(roles=["researcher"], is_active=False)
     client = client_for(None)
-    client.force_login(user)  # a session from before the account was switched off
+    signed_in(user, client)  # a session from before the account was switched off
 
     assert client.get(SESSIONS_URL).status_code in (302, 403)
 

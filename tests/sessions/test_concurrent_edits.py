@@ -11,6 +11,7 @@ from django.urls import reverse
 from audit.models import AuditAction, AuditEvent
 from clinic.models import Patient
 from sessions.models import TreatmentSession
+from tests.support.clients import signed_in
 from tests.support.factories import PatientFactory, SessionFactory, UserFactory
 from tests.support.posts import edit_data, patient_data
 
@@ -73,7 +74,7 @@ def test_two_concurrent_saves_never_lose_an_update(clinician):
 
     def post(form):
         client = Client()
-        client.force_login(clinician)
+        signed_in(clinician, client)
         start.wait()
         statuses.append(client.post(reverse("session-edit", args=[session.pk]), form).status_code)
         connection.close()

@@ -47,8 +47,15 @@ def chromium():
 
 
 def log_in(page, username):
-    """Fill in the log-in form the page shows and wait until the navigation bar greets the user."""
+    """Fill in the log-in form the page shows, then the code of the user's authenticator app (added for them if
+    they have none), and wait until the navigation bar greets the user."""
+    from clinic.models import User
+    from tests.support.clients import authenticator, current_code
+
+    device = authenticator(User.objects.get(username=username))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".navbar")).to_contain_text(username)
