@@ -1,9 +1,12 @@
 """Forms of one's own account: the second factor's code, and enrolling an authenticator app."""
 
 from django import forms
-from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 CODE_REFUSED = "That code is not right, or has been used already. Try the next code your app shows."
+# django-otp waits 1, 2, 4, 8… seconds after each wrong code before it checks another.
+SLOW_DOWN = "Too many wrong codes in a row: wait a few seconds, then type the code your app shows then."
 
 
 class SecondFactorForm(forms.Form):
@@ -23,9 +26,14 @@ class SecondFactorForm(forms.Form):
 
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split()).lower()
-        self.device = match_token(self.user, code)
+        # Six digits are an app's code, anything else a recovery code: only the devices of that kind are tried,
+        # so that a recovery code never counts as a wrong app code (which would slow the next one down).
+        kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        devices = list(kind.objects.filter(user=self.user, confirmed=True))
+        throttled = any(not device.verify_is_allowed()[0] for device in devices)
+        self.device = next((device for device in devices if device.verify_token(code)), None)
         if self.device is None:
-            raise forms.ValidationError(CODE_REFUSED, code="refused")
+            raise forms.ValidationError(SLOW_DOWN if throttled else CODE_REFUSED, code="refused")
         return code
 
 

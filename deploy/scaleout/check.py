@@ -7,6 +7,7 @@ that took the first photo upload is stopped (SIGTERM) halfway. Exits non-zero on
 """
 
 import os
+import secrets
 import sys
 import threading
 import time
@@ -18,9 +19,11 @@ SETUP = """
 from clinic.models import Device, NeedleCartridge, User
 from clinic.roles import CLINICIAN, RESEARCHER
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 for username, role in (("scaleout-clinician", CLINICIAN), ("scaleout-researcher", RESEARCHER)):
     user = User.objects.create_user(username, password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
+    TOTPDevice.objects.create(user=user, name="Authenticator app", key=AUTHENTICATOR_KEYS[username], confirmed=True)
 device = Device(kind="rotary_tattoo", manufacturer="Cheyenne", model_name="Hawk Pen", serial_number="SO-1")
 cartridge = NeedleCartridge(name="27 RM magnum", configuration="magnum", needle_count=27,
                             needle_diameter_mm="0.30", needle_length_mm="5.50")
@@ -30,6 +33,8 @@ for thing in (device, cartridge):
 print(device.pk, cartridge.pk)
 """
 PASSWORD = "scale-out correct horse"  # noqa: S105 — scratch users of a scratch database
+# Each user's authenticator app, whose codes the journey computes (a second factor is required of everyone).
+AUTHENTICATOR_KEYS = {name: secrets.token_hex(20) for name in ("scaleout-clinician", "scaleout-researcher")}
 FAILOVER_LIMIT_S = 15
 
 
@@ -73,9 +78,16 @@ def prepare():
     env["DATABASE_URL"] = stack.migrate(env)
     stack.manage("collectstatic", "--no-input", env=env)
     device, cartridge = (
-        stack.manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}", env=env).splitlines()[-1].split()
+        stack.manage(
+            "shell", "-c", f"PASSWORD = {PASSWORD!r}\nAUTHENTICATOR_KEYS = {AUTHENTICATOR_KEYS!r}\n{SETUP}", env=env
+        )
+        .splitlines()[-1]
+        .split()
     )
-    users = {"clinician": ("scaleout-clinician", PASSWORD), "researcher": ("scaleout-researcher", PASSWORD)}
+    users = {
+        role: (name, PASSWORD, AUTHENTICATOR_KEYS[name])
+        for role, name in (("clinician", "scaleout-clinician"), ("researcher", "scaleout-researcher"))
+    }
     return env, users, (device, cartridge), (s3 if photos_in_s3 else None)
 
 

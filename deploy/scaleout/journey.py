@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
+from django_otp.oath import totp
 from PIL import Image
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -87,10 +88,11 @@ class Browser:
         )
         return response.headers["Location"], self.answers[-1].server
 
-    def log_in(self, username, password):
-        location, _ = self.submit(
-            f"log in as {username}", "/accounts/login/", {"username": username, "password": password}
-        )
+    def log_in(self, username, password, authenticator_key):
+        """The password, then the code the user's authenticator app shows now (computed from its key)."""
+        self.submit(f"log in as {username}", "/accounts/login/", {"username": username, "password": password})
+        code = f"{totp(bytes.fromhex(authenticator_key)):06d}"
+        location, _ = self.submit(f"second factor of {username}", "/accounts/second-factor/", {"code": code})
         self.visit(f"{username}'s home page", location)
 
 
