@@ -7,7 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,12 +20,38 @@ from django_otp_webauthn.models import WebAuthnCredential
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.account_forms import ConfirmAuthenticatorForm, SecondFactorForm
+from clinic.forms import LoginForm
 from clinic.mfa import has_second_factor, needs_second_factor, recent_second_factor_required, verified
+from clinic.signin import trust_this_browser
 
 AUTHENTICATOR_APP = "Authenticator app"
 RECOVERY_CODES = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
 NEW_RECOVERY_CODES = "_new_recovery_codes"  # shown once, on the next page
+
+
+class ThrottledLoginView(LoginView):
+    """The password step: refused with 429 from an address that failed too often (clinic/signin.py); a user who
+    needs no second factor has signed in completely here, and this browser is trusted for them."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return response if needs_second_factor(form.get_user()) else trusted(self.request, response)
+
+
+def trusted(request, response):
+    """The response that ends a complete sign-in: it marks this browser as the user's own."""
+    trust_this_browser(response, request.user, secure=request.is_secure())
+    return response
 
 
 def _next(request):
@@ -50,7 +76,7 @@ def second_factor(request):
         if form.is_valid():
             how = "recovery code" if isinstance(form.device, StaticDevice) else "authenticator app"
             verified(request, form.device, how)
-            return redirect(next_url)
+            return trusted(request, redirect(next_url))
         record_event(AuditAction.MFA_FAILED, user, detail={"with": "code"})
     context = {
         "form": form,
@@ -91,7 +117,7 @@ def _setup_page(request):
         record_event(AuditAction.MFA_ADDED, user, detail={"factor": "authenticator app"})
         if not user.is_verified():
             verified(request, device, "authenticator app")
-        return redirect(f"{reverse('recovery-codes')}?next={next_url}")
+        return trusted(request, redirect(f"{reverse('recovery-codes')}?next={next_url}"))
     context = {
         "form": form,
         "next": next_url,

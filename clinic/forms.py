@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from clinic.models import Patient
 from clinic.parsing import positive_int
 from clinic.ranges import RangeValidator
+from clinic.signin import ADDRESS_THROTTLED, address_throttled
 
 
 class DateInput(forms.DateInput):
@@ -60,11 +61,21 @@ def username_for_axes(request, credentials):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, refusing an over-long username before it reaches authentication."""
+    """Django's login form, refusing an over-long username before it reaches authentication, and any password
+    from an address that has failed too often lately (clinic/signin.py)."""
+
+    throttled = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(validators.MaxLengthValidator(USERNAME_MAX_LENGTH))
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if self.request is not None and address_throttled(self.request, username):
+            self.throttled = True
+            raise forms.ValidationError(ADDRESS_THROTTLED, code="throttled")
+        return super().clean()
 
 
 TAMPERED_FORM = "This form was altered or is out of date: reload the page and enter your changes again."

@@ -7,6 +7,7 @@ from django_otp_webauthn import views
 
 from audit.models import AuditAction
 from audit.services import record_event
+from clinic.account_views import trusted
 from clinic.mfa import verified
 
 app_name = "otp_webauthn"
@@ -22,6 +23,10 @@ class AuditedRegistration(views.CompleteCredentialRegistrationView):
 class AuditedAuthentication(views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         verified(self.request, device, "passkey")
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        return trusted(self.request, response) if self.request.user.is_verified() else response
 
     def handle_exception(self, exc):
         if getattr(self.request, "user", None) is not None and self.request.user.is_authenticated:

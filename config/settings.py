@@ -346,6 +346,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Usernames longer than a real one are cut before django-axes stores them (its column holds 255).
 AXES_USERNAME_CALLABLE = "clinic.forms.username_for_axes"
+# A user's own browser, once it has completed a sign-in, is never counted nor locked out (clinic/signin.py): an
+# attacker sharing the clinic's address cannot keep the user out. And an address that failed this many times
+# in the cool-off time, whatever the usernames, may not try another password from an untrusted browser.
+AXES_WHITELIST_CALLABLE = "clinic.signin.axes_whitelist"
+ADDRESS_FAILURE_LIMIT = 30
+TRUSTED_BROWSER_DAYS = 90
 
 LOGGING = {
     "version": 1,

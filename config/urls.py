@@ -2,18 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic.forms import LoginForm
+from clinic.account_views import ThrottledLoginView
 
 admin.site.site_header = "Scalp Session Logger administration"
 admin.site.site_title = "Scalp Session Logger"
 
 urlpatterns = [
     path("", include("clinic.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("webauthn/", include("clinic.webauthn_urls")),
     path("", include("sessions.urls")),
