@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     MFA_ADDED = "mfa_added", "Second factor added"
     MFA_REMOVED = "mfa_removed", "Second factor removed"
     PASSWORD_CHANGED = "password_changed", "Password changed"
+    ACCESS_REFUSED = "access_refused", "Access refused"
+    DELETE = "delete", "Deleted"
 
 
 class AppendOnlyError(Exception):

@@ -5,7 +5,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from audit.context import current_actor
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
 
 
 def record_event(action, obj=None, *, changes=None, reason="", detail=None, user=None, username="", ip_address=None):
@@ -22,6 +22,13 @@ def record_event(action, obj=None, *, changes=None, reason="", detail=None, user
         changes=changes or {},
         reason=reason,
         detail=detail or {},
+    )
+
+
+def record_list_view(model, pks, **detail):
+    """One row for a page that lists records of `model` (a list, a search's results): which ones it showed."""
+    return record_event(
+        AuditAction.VIEW, detail={"listed": audit_name(model), "pks": [str(pk) for pk in pks], **detail}
     )
 
 

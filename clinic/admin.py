@@ -8,7 +8,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_list_view
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 
@@ -90,6 +90,16 @@ class ReadOnlyClinicalAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         self.record_view(request, object_id, response)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        change_list = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and change_list is not None:
+            listed = [record.pk for record in change_list.result_list]
+            record_list_view(
+                self.model, listed, via="admin", **({"search": change_list.query} if change_list.query else {})
+            )
         return response
 
     def record_view(self, request, object_id, response):

@@ -8,19 +8,22 @@ from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection
 from django.db.models import F
 from django.db.models.functions import Upper
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_list_view
 from clinic.access import can_see_patients, clinician_required, get_patient_for
 from clinic.editing import EditConflict
 from clinic.forms import PatientForm
 from clinic.models import Patient, PatientTally
 from clinic.pagination import DeepPaginator
+from clinic.searches import recall, remember
 from clinic.services import save_patient
 
 PATIENTS_PER_PAGE = 25
@@ -54,7 +57,10 @@ def home(request):
 
 @clinician_required
 def patient_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    """The patients, a page at a time; searched by a term kept in the session (clinic/searches.py). A `q` in the
+    address (an old bookmark, a hand-typed link) still searches; the page's own links carry only the token."""
+    query = recall(request.session, request.GET.get("search")) or request.GET.get("q", "").strip()[:100]
+    token = remember(request.session, query) if query else ""
     sort = request.GET.get("sort", "")
     if sort not in PATIENT_SORTS:
         sort = "name"
@@ -65,7 +71,21 @@ def patient_list(request):
         patients = Patient.objects.order_by(*PATIENT_SORTS[sort])
         paginator = DeepPaginator(patients, PATIENTS_PER_PAGE, count=PatientTally.objects.patients())
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "clinic/patient_list.html", {"page": page, "query": query, "sort": sort})
+    record_list_view(Patient, [patient.pk for patient in page.object_list], **({"search": query} if query else {}))
+    context = {"page": page, "query": query, "search": token, "sort": sort}
+    return render(request, "clinic/patient_list.html", context)
+
+
+@require_POST
+@clinician_required
+def patient_search(request):
+    """The search box posts here: the term goes into the session, the list's address gets its token."""
+    query = request.POST.get("q", "").strip()[:100]
+    if "\x00" in query:
+        return HttpResponseBadRequest("The search contains a null character.", content_type="text/plain")
+    if not query:
+        return redirect("patient-list")
+    return redirect(f"{reverse('patient-list')}?search={remember(request.session, query)}")
 
 
 @clinician_required
@@ -89,6 +109,8 @@ def _patient_form_page(request, patient):
         else:
             messages.success(request, f"Patient {patient.record_number} {'created' if is_new else 'updated'}.")
             return redirect(patient)
+    if not is_new:
+        record_event(AuditAction.VIEW, patient, detail={"via": "edit"})
     return render(request, "clinic/patient_form.html", {"form": form, "patient": None if is_new else patient})
 
 
@@ -131,3 +153,13 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def permission_denied(request, exception):
+    """Django's 403 page, and a security event in the trail: who was refused what, and why."""
+    record_event(
+        AuditAction.ACCESS_REFUSED,
+        user=request.user if request.user.is_authenticated else None,
+        detail={"path": request.path[:300], "why": str(exception)[:300]},
+    )
+    return defaults.permission_denied(request, exception)

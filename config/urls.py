@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from clinic.account_views import ThrottledLoginView
 
+# A refusal (403) is a security event in the audit trail.
+handler403 = "clinic.views.permission_denied"
+
 admin.site.site_header = "Scalp Session Logger administration"
 admin.site.site_title = "Scalp Session Logger"
 

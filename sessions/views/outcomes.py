@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import record_event
 from clinic.access import get_patient_for
 from clinic.parsing import positive_int
 from sessions.access import get_session_for
@@ -23,6 +25,7 @@ def add_assessment(request, patient_pk):
         record_assessment(assessment=form.save(commit=False))
         messages.success(request, "Assessment recorded.")
         return redirect(f"{patient.get_absolute_url()}#outcomes")
+    record_event(AuditAction.VIEW, patient, detail={"via": "record assessment"})
     return render(request, "sessions/assessment_form.html", {"form": form, "patient": patient})
 
 
@@ -48,4 +51,5 @@ def add_delayed_event(request, pk):
         else:
             messages.success(request, "Delayed adverse event recorded.")
             return redirect(f"{session.get_absolute_url()}#delayed-events")
+    record_event(AuditAction.VIEW, session, detail={"via": "record delayed event"})
     return render(request, "sessions/delayed_event_form.html", {"form": form, "session": session})

@@ -32,9 +32,8 @@ def photo_file(request, pk, variant="image"):
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("The photo file is missing from storage.") from None
-    if variant != "thumbnail":
-        # Thumbnails are part of a page view that is logged already; the full photo is a view of its own.
-        record_event(AuditAction.VIEW, photo)
+    # A thumbnail too: it is fetched by its own request, and shows the patient on its own.
+    record_event(AuditAction.VIEW, photo, detail={"via": "thumbnail"} if variant == "thumbnail" else None)
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
     response["X-Content-Type-Options"] = "nosniff"
@@ -44,6 +43,7 @@ def photo_file(request, pk, variant="image"):
 @login_required
 def compare_photos(request, patient_pk):
     patient = get_patient_for(request.user, patient_pk)
+    record_event(AuditAction.VIEW, patient, detail={"via": "compare"})
     context = {"patient": patient, "views": [], "compared": [], "pair": None}
     if patient.photos_allowed:
         views = views_with_photos(patient)

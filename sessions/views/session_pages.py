@@ -88,6 +88,10 @@ def _session_form_page(request, session, start_from=None):
             messages.success(request, "Session logged." if is_new else "Session updated.")
             return redirect(saved)
     photos_kept = split_photos(session)[0] if not is_new else []
+    if is_new:
+        record_event(AuditAction.VIEW, session.patient, detail={"via": "log session"})
+    else:
+        record_event(AuditAction.VIEW, session, detail={"via": "edit"})
     context = {
         "form": form,
         "blend": blend,

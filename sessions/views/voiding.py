@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from audit.models import AuditAction
+from audit.services import record_event
 from sessions.access import get_assessment_for, get_delayed_event_for, get_photo_for, get_session_for
 from sessions.forms import VoidForm
 from sessions.services import (
@@ -45,6 +47,7 @@ def _void_page(request, record, *, session, done, back=None):
         else:
             messages.success(request, f"{record._meta.verbose_name.capitalize()} voided; it stays in the history.")
             return redirect(done)
+    record_event(AuditAction.VIEW, record, detail={"via": "void"})
     context = {"form": form, "record": record, "session": session, "kind": record._meta.verbose_name, "back": back}
     return render(request, "sessions/void.html", context)
 

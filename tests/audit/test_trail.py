@@ -103,12 +103,32 @@ def test_viewing_a_patient_a_session_and_a_photo_is_recorded(clinician_client, c
     ]
 
 
-def test_refused_visitors_leave_no_view_event(client_for, researcher):
+def test_a_refused_visitor_leaves_a_security_event_and_no_view(client_for, researcher):
     patient = PatientFactory()
 
-    client_for(researcher).get(patient.get_absolute_url())
+    response = client_for(researcher).get(patient.get_absolute_url(), REMOTE_ADDR="192.0.2.9")
 
+    assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+    refused = AuditEvent.objects.get(action=AuditAction.ACCESS_REFUSED)
+    assert (refused.user, refused.ip_address) == (researcher, "192.0.2.9")
+    assert refused.detail == {"path": patient.get_absolute_url(), "why": "Patient records are open to clinicians only."}
+
+
+def test_the_admin_lists_of_clinical_records_record_what_they_showed(client_for, superuser):
+    first, second = SessionFactory(), SessionFactory()
+
+    client_for(superuser).get(reverse("admin:clinic_patient_changelist"), {"q": second.patient.record_number})
+    client_for(superuser).get(reverse("admin:treatments_treatmentsession_changelist"))
+
+    lists = [event.detail for event in events(AuditAction.VIEW)]
+    assert lists[0] == {
+        "listed": "patient",
+        "pks": [str(second.patient.pk)],
+        "via": "admin",
+        "search": second.patient.record_number,
+    }
+    assert (lists[1]["listed"], sorted(lists[1]["pks"])) == ("session", sorted([str(first.pk), str(second.pk)]))
 
 
 def test_opening_a_clinical_record_in_the_admin_is_recorded_too(client_for, superuser):

@@ -1,9 +1,11 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEvent
 from sessions.services import void_record
 from tests.support.db import count_queries
 from tests.support.factories import PatientFactory, SessionFactory
@@ -94,12 +96,29 @@ def test_a_page_number_out_of_range_or_not_a_number_shows_a_page(clinician_clien
     assert clinician_client.get(URL, {"page": "abc"}).status_code == 200
 
 
-def test_the_search_keeps_working_across_pages(clinician_client):
+def test_the_search_keeps_working_across_pages_and_its_term_never_reaches_an_address(clinician_client):
     PatientFactory.create_batch(30, last_name="Smith")
 
-    body = clinician_client.get(URL, {"q": "Smith"}).content.decode()
+    searched = clinician_client.post(reverse("patient-search"), {"q": "Smith"}, follow=True)
 
-    assert "q=Smith&amp;sort=name&amp;page=2" in body
+    address, _ = searched.redirect_chain[-1]
+    token = re.fullmatch(r"/patients/\?search=([\w-]+)", address).group(1)
+    body = searched.content.decode()
+    assert f"search={token}&amp;sort=name&amp;page=2" in body
+    assert "Smith" not in address and "q=Smith" not in body and "?q=" not in body
+    second = clinician_client.get(URL, {"search": token, "page": 2})
+    assert len(second.context["page"].object_list) == 5 and second.context["query"] == "Smith"
+    assert clinician_client.get(URL, {"search": "forgotten"}).context["query"] == ""
+
+
+def test_each_page_of_patients_shown_is_audited_with_the_search(clinician_client):
+    smiths = PatientFactory.create_batch(3, last_name="Smith")
+    PatientFactory(last_name="Jones")
+
+    clinician_client.post(reverse("patient-search"), {"q": "smith"}, follow=True)
+
+    event = AuditEvent.objects.filter(action=AuditAction.VIEW).last()
+    assert event.detail == {"listed": "patient", "pks": [str(p.pk) for p in smiths], "search": "smith"}
 
 
 def test_it_runs_the_same_number_of_queries_for_10_or_50_patients(clinician_client):

@@ -236,4 +236,5 @@ def test_signing_in_from_start_to_finish(client, clinician):
     assert [e.action for e in AuditEvent.objects.filter(user=clinician).order_by("pk")] == [
         AuditAction.LOGIN,
         AuditAction.MFA_VERIFIED,
+        AuditAction.VIEW,
     ]

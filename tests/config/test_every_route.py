@@ -1,4 +1,5 @@
-"""Every URL of the project, requested with GET by every role, answers as EXPECTED says.
+"""Every URL of the project, requested with GET by every role, answers as EXPECTED says; every answer that shows
+patient data (the world's patient's name or record number, or a photo) has written a view to the audit trail.
 
 The routes come from the resolver (tests/support/routes.py), the admin's included, never from a list kept
 by hand: a route added without an entry in EXPECTED fails here, so no page can be forgotten.
@@ -20,7 +21,7 @@ from django.forms import MultiWidget
 from django.http import QueryDict
 from django.urls import resolve, reverse
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import record_event, stored_snapshot
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
@@ -126,6 +127,7 @@ EXPECTED = {
     "session-ping": per_role(Expect(204), anonymous=TO_LOGIN),
     "healthz": per_role(OK),
     "patient-list": PATIENT_DATA,
+    "patient-search": per_role(NOT_ALLOWED),  # the search box posts its term (kept out of addresses)
     "patient-create": PATIENT_DATA,
     "patient-detail": PATIENT_DATA,
     "patient-edit": PATIENT_DATA,
@@ -388,12 +390,18 @@ def test_every_route_answers_each_role_as_expected(role, world, client_for, requ
         if rule is None:
             failures.append(missing_rule_message(label))
             continue
+        views_before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
         try:
             response = client.get(url)
         except Exception as error:  # the test client re-raises what would be a 500: note it, go on
             failures.append(f"GET {url} ({label}) as {role}: expected {rule[role]}, got 500 ({error!r})")
             continue
         body = response.getvalue().decode(errors="replace")  # reads (and so closes) a streamed file too
+        shows_patient = any(secret in body for secret in (LAST_NAME, RECORD_NUMBER))
+        shows_photo = response.get("Content-Type", "").startswith("image/")
+        viewed = AuditEvent.objects.filter(action=AuditAction.VIEW).count() > views_before
+        if response.status_code == 200 and (shows_patient or shows_photo) and not viewed:
+            failures.append(f"GET {url} ({label}) as {role} shows patient data but wrote no view to the trail")
         location = response.get("Location", "")
         got = Expect(response.status_code, location or None)
         wanted = Expect(rule[role].status, where_to(rule[role], url, places) if rule[role].location else None)
