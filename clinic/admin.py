@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -7,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin_writes import AuditedWritesMixin, relation_change_recorded
 from audit.models import AuditAction
 from audit.services import record_event, record_list_view
 from clinic.forms import RangeCheckedModelForm
@@ -21,8 +23,22 @@ for model in SECOND_FACTOR_MODELS:
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(AuditedWritesMixin, UserAdmin):
+    """Staff accounts: every change (roles included) and every password set here is in the audit trail."""
+
     actions = ["reset_second_factors"]
+
+    def save_related(self, request, form, formsets, change):
+        roles = form.instance.groups
+        with relation_change_recorded(form.instance, "roles", lambda: sorted(roles.values_list("name", flat=True))):
+            super().save_related(request, form, formsets, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            record_event(AuditAction.PASSWORD_CHANGED, user, detail={"via": "admin", "by": request.user.username})
+        return response
 
     @admin.action(description="Reset their second factors (they set up a new one at their next sign-in)")
     def reset_second_factors(self, request, users):
@@ -125,8 +141,9 @@ class PatientAdmin(ReadOnlyClinicalAdmin):
     readonly_fields = ["is_demo", "created_at", "updated_at"]
 
 
-class RangeCheckedAdmin(admin.ModelAdmin):
-    """Equipment and stock are entered here: their values are held to the same ranges as in the app."""
+class RangeCheckedAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Equipment and stock are entered here: their values are held to the same ranges as in the app; every add,
+    change and delete is audited, and each record's history is kept (read-only here)."""
 
     form = RangeCheckedModelForm
 
@@ -180,3 +197,18 @@ class LotAdmin(RangeCheckedAdmin):
     list_filter = ["product"]
     search_fields = ["number", "product__name"]
     list_select_related = ["product"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(AuditedWritesMixin, GroupAdmin):
+    """The role groups: changes to them (their admin permissions) are audited."""
+
+    def save_related(self, request, form, formsets, change):
+        granted = form.instance.permissions
+        with relation_change_recorded(
+            form.instance, "permissions", lambda: sorted(granted.values_list("codename", flat=True))
+        ):
+            super().save_related(request, form, formsets, change)

@@ -228,6 +228,7 @@ class Device(models.Model):
     serial_number = models.CharField("serial number", max_length=100, blank=True)
     active = models.BooleanField("in use", default=True, help_text="Retired devices stay on old sessions.")
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    history = HistoricalRecords()  # every change kept, with who made it
 
     class Meta:
         ordering = ["manufacturer", "model_name", "serial_number"]
@@ -260,6 +261,7 @@ class NeedleCartridge(models.Model):
     gauge = ranges.NEEDLE_GAUGE.field(models.PositiveSmallIntegerField, "gauge (G)", help_text="Where used.")
     active = models.BooleanField("in use", default=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    history = HistoricalRecords()  # every change kept, with who made it
 
     class Meta:
         ordering = ["name"]
@@ -291,6 +293,7 @@ class Product(models.Model):
     default_concentration, default_concentration_unit = dosage.concentration_fields("default concentration")
     active = models.BooleanField("in use", default=True)
     is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
+    history = HistoricalRecords()  # every change kept, with who made it
 
     class Meta:
         ordering = ["name"]
@@ -310,6 +313,7 @@ class Lot(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots", verbose_name="product")
     number = models.CharField("lot number", max_length=60)
     expiry_date = models.DateField("expiry date", null=True, blank=True)
+    history = HistoricalRecords()  # every change kept, with who made it
 
     class Meta:
         ordering = ["product__name", "expiry_date", "number"]

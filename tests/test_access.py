@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
 from tests.support.db import stored_state
 from tests.support.factories import BlendComponentFactory
 from tests.support.photos import store_photos
@@ -65,6 +66,7 @@ def test_posts_from_staff_without_the_role_change_nothing(stored_session, refuse
 
     assert response.status_code == 403
     assert stored_state() == before
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).count() == 1
 
 
 def test_unknown_records_are_404_for_clinicians(clinician_client):

@@ -17,7 +17,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.forms import MultiWidget
 from django.http import QueryDict
 from django.urls import resolve, reverse
 
@@ -29,6 +28,7 @@ from protocols.models import ProtocolPreset
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
+from tests.support.forms import as_posted
 from tests.support.photos import store_photos
 from tests.support.routes import discover, fill_route
 
@@ -92,6 +92,8 @@ def model_admin(app_model, superuser, staff_clinician=None):
 
 
 EVERYTHING = {"changelist": OK, "add": OK, "change": OK, "history": OK, "delete": OK}
+# Equipment and stock keep their field history (django-simple-history), read-only.
+MASTER_DATA = {**EVERYTHING, "simple_history": OK}
 # Clinical records are read in the admin, never written there, and never deleted by anyone.
 CLINICAL_RECORD = {
     "changelist": OK,
@@ -111,7 +113,7 @@ SIGNED_IN = per_role(OK, anonymous=TO_LOGIN)
 # django-axes' own records: read and cleared by the superuser, never added by hand.
 LOGIN_THROTTLING = {**EVERYTHING, "add": FORBIDDEN}
 # Equipment and stock: clinicians marked staff add, change and view them (clinic.roles); they delete nothing.
-EQUIPMENT_FOR_STAFF_CLINICIANS = {"changelist": OK, "add": OK, "change": OK, "history": OK}
+EQUIPMENT_FOR_STAFF_CLINICIANS = {"changelist": OK, "add": OK, "change": OK, "history": OK, "simple_history": OK}
 
 # The rule for every request, by label: the URL name ("namespace:name"), "unnamed:<route>" for an
 # unnamed pattern, and "name(parameter=value)" where one pattern gives several URLs. Exact labels win, then
@@ -187,10 +189,10 @@ EXPECTED = {
     **model_admin("treatments_treatmentsession", CLINICAL_RECORD),
     **model_admin("audit_auditevent", AUDIT_TRAIL),
     **model_admin("protocols_protocolpreset", PRESETS),
-    **model_admin("clinic_device", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
-    **model_admin("clinic_needlecartridge", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
-    **model_admin("clinic_product", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
-    **model_admin("clinic_lot", EVERYTHING, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_device", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_needlecartridge", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_product", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
+    **model_admin("clinic_lot", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_user", EVERYTHING),
     "admin:auth_user_password_change": admin_page(OK),
     **model_admin("auth_group", EVERYTHING),
@@ -434,24 +436,6 @@ def test_the_admin_offers_no_way_to_delete_a_clinical_record(world, superuser, r
             if inline.model in CLINICAL_MODELS and inline.can_delete and inline.has_delete_permission(request, obj):
                 problems.append(f"{type(inline).__name__} on {type(model_admin_).__name__} lets rows be deleted")
     assert not problems, "\n".join(problems)
-
-
-def as_posted(form):
-    """The data a browser would send back for this form, unchanged."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(field.widget, MultiWidget):
-            parts = field.widget.decompress(value)
-            for suffix, widget, part in zip(field.widget.widgets_names, field.widget.widgets, parts, strict=True):
-                data[name + suffix] = widget.format_value(part)
-        elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        else:
-            data[name] = "on" if value is True else str(value)
-    return data
 
 
 def test_no_admin_page_of_a_clinical_record_takes_a_write(world, client_for, superuser, clinician):

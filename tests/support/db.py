@@ -104,7 +104,8 @@ def media_files():
 
 
 def stored_state():
-    """Every row a form post could write, every stored file, and every audit event except page views."""
+    """Every row a form post could write, every stored file, and every audit event except page views and refusals
+    (a refused post is recorded as a security event: it changes no record)."""
     return {
         "patients": list(Patient.objects.order_by("pk").values()),
         "sessions": list(TreatmentSession.objects.order_by("pk").values()),
@@ -116,7 +117,11 @@ def stored_state():
             BlendComponent.history.count(),
             SessionPhoto.history.count(),
         ],
-        "audit": list(AuditEvent.objects.exclude(action=AuditAction.VIEW).order_by("pk").values_list("pk", "action")),
+        "audit": list(
+            AuditEvent.objects.exclude(action__in=[AuditAction.VIEW, AuditAction.ACCESS_REFUSED])
+            .order_by("pk")
+            .values_list("pk", "action")
+        ),
         "files": media_files(),
         "logins": Session.objects.count(),
     }

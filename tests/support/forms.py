@@ -1,5 +1,7 @@
 """Forms bound as a page would bind them, and what they say back about the values they were given."""
 
+from django.forms import MultiWidget
+
 
 def form_with(form_class, base):
     """A maker of bound forms: the valid post `base`, each call's keywords overriding its fields."""
@@ -42,3 +44,34 @@ def error_messages(*forms):
             for errors in form.errors.values():
                 messages += list(errors)
     return messages
+
+
+def as_posted(form):
+    """The data a browser would send back for this form, unchanged."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        key = form.add_prefix(name)
+        if value is None or value is False:
+            continue
+        if isinstance(field.widget, MultiWidget):
+            parts = field.widget.decompress(value)
+            for suffix, widget, part in zip(field.widget.widgets_names, field.widget.widgets, parts, strict=True):
+                data[key + suffix] = widget.format_value(part)
+        elif isinstance(value, list | tuple):
+            data[key] = [str(item) for item in value]
+        else:
+            data[key] = "on" if value is True else str(value)
+    return data
+
+
+def admin_form_data(response, **changes):
+    """What an admin change page posts back (its form, and each inline's rows and management form), with `changes`
+    made to the main form's fields."""
+    data = as_posted(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= as_posted(formset.management_form)
+        for row in formset.forms:
+            data |= as_posted(row)
+    return data | changes
