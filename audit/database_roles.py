@@ -15,6 +15,9 @@ WORKING_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APPEND_ONLY_PRIVILEGES = "SELECT, INSERT"
 # The migration record is the owner's business; the application only reads it (e.g. `migrate --check`).
 READ_ONLY_TABLES = frozenset({"django_migrations"})
+# Besides reading and inserting, the one thing the application may write in the audit trail: a row's place in the
+# tamper-evident chain, once (the trigger refuses any other change, and these two columns' change after the first).
+CHAIN_COLUMNS = ("sealed_seq", "link")
 # PostgreSQL extensions the migrations create (pg_trgm: the patient search's trigram indexes). Made by the
 # superuser in create_database_roles: the owner role may not create them.
 EXTENSIONS = ("pg_trgm",)
@@ -45,6 +48,10 @@ def grant_application_privileges(connection, app_role):
             privileges = privileges_for(table, append_only)
             cursor.execute(f"REVOKE ALL ON TABLE {quote(table)} FROM {app}")
             cursor.execute(f"GRANT {privileges} ON TABLE {quote(table)} TO {app}")
+            if table == AuditEvent._meta.db_table:
+                columns = ", ".join(quote(column) for column in CHAIN_COLUMNS)
+                cursor.execute(f"GRANT UPDATE ({columns}) ON TABLE {quote(table)} TO {app}")
+                privileges = f"{privileges}, UPDATE ({', '.join(CHAIN_COLUMNS)})"
             done.append((table, privileges))
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}")
     return done

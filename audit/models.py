@@ -5,8 +5,10 @@ the admin is read-only, and on PostgreSQL a trigger refuses UPDATE, DELETE and T
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+
+from audit.integrity import mac_of, seal_pending
 
 
 class AuditAction(models.TextChoices):
@@ -54,6 +56,11 @@ class AuditEvent(models.Model):
     changes = models.JSONField("changed fields (old → new)", default=dict, blank=True, editable=False)
     reason = models.TextField("reason", blank=True, editable=False)
     detail = models.JSONField("detail", default=dict, blank=True, editable=False)
+    # Tamper evidence (audit/integrity.py): the row's keyed seal, set when it is written, and its place and link in
+    # the keyed chain, set once when its transaction has committed.
+    mac = models.CharField("seal", max_length=64, default="", editable=False)
+    sealed_seq = models.BigIntegerField("position in the chain", null=True, unique=True, editable=False)
+    link = models.CharField("chain link", max_length=64, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -68,7 +75,9 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit events cannot be changed.")
+        self.mac = mac_of(self)
         super().save(*args, **kwargs)
+        transaction.on_commit(lambda: seal_pending(AuditEvent), robust=True)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")

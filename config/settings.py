@@ -261,6 +261,11 @@ MAX_REQUEST_PIXELS = 200_000_000
 # the same pseudonyms in every export. Empty: derived from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")  # used as it is, spaces too
 
+# The key that seals the audit trail's rows and chains them (audit/integrity.py). Keep it secret, unchanged, and
+# out of the database's backups: with it, whoever can write to the database could forge a trail that verifies.
+# Empty: derived from SECRET_KEY.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

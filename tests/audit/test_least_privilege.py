@@ -111,6 +111,20 @@ TAMPERING = {
 
 
 @on_postgresql
+@pytest.mark.parametrize("column", ["sealed_seq = sealed_seq + 100", "link = ''"])
+def test_the_application_role_chains_a_row_once_and_can_never_move_it(roles, column):
+    record_event(AuditAction.EXPORT, username="researcher")  # committed here, so chained at once
+    chained = AuditEvent.objects.values_list("sealed_seq", "link").get()
+    assert chained[0] is not None
+
+    refused = refusal(roles["app"], roles["password"], f"UPDATE audit_auditevent SET {column}")
+
+    # The two chain columns are the application's to set once: then the trigger refuses.
+    assert refused.pgcode == INSUFFICIENT_PRIVILEGE and "append-only" in str(refused)
+    assert AuditEvent.objects.values_list("sealed_seq", "link").get() == chained
+
+
+@on_postgresql
 @pytest.mark.parametrize("statement", TAMPERING.values(), ids=TAMPERING.keys())
 def test_the_application_role_cannot_tamper_with_the_record(roles, statement):
     PatientFactory()  # a patient, so a history row
@@ -160,7 +174,7 @@ def test_creating_the_roles_again_changes_nothing_and_says_what_it_did(roles):
     call_command("create_database_roles", owner=roles["owner"], app=roles["app"], stdout=out)
 
     assert f"Role {roles['owner']} exists" in out.getvalue()
-    assert f"{roles['app']} on audit_auditevent: SELECT, INSERT\n" in out.getvalue()
+    assert f"{roles['app']} on audit_auditevent: SELECT, INSERT, UPDATE (sealed_seq, link)\n" in out.getvalue()
     assert f"{roles['app']} on clinic_patient: SELECT, INSERT, UPDATE, DELETE\n" in out.getvalue()
     assert f"Created role {roles['app']}" in roles["output"]
 
