@@ -111,13 +111,15 @@ TAMPERING = {
 
 
 @on_postgresql
-@pytest.mark.parametrize("column", ["sealed_seq = sealed_seq + 100", "link = ''"])
-def test_the_application_role_chains_a_row_once_and_can_never_move_it(roles, column):
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_auditevent SET sealed_seq = sealed_seq + 100", "UPDATE audit_auditevent SET link = ''"]
+)
+def test_the_application_role_chains_a_row_once_and_can_never_move_it(roles, statement):
     record_event(AuditAction.EXPORT, username="researcher")  # committed here, so chained at once
     chained = AuditEvent.objects.values_list("sealed_seq", "link").get()
     assert chained[0] is not None
 
-    refused = refusal(roles["app"], roles["password"], f"UPDATE audit_auditevent SET {column}")
+    refused = refusal(roles["app"], roles["password"], statement)
 
     # The two chain columns are the application's to set once: then the trigger refuses.
     assert refused.pgcode == INSUFFICIENT_PRIVILEGE and "append-only" in str(refused)
