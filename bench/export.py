@@ -28,14 +28,14 @@ use_scratch_database("scalp_bench")
 # The columns COPY writes: the same rows, plain (no keyed hash, no neutralising, raw dates and JSON).
 COPY_COLUMNS = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
-    d.manufacturer || ' ' || d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm,
-    k.needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
-    s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count,
-    s.deviation_summary,
-    (SELECT string_agg(pd.name || ' ' || b.concentration || ' ' || b.concentration_unit || ' (' || b.volume_ml
+    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, s.device_kind,
+    s.device_manufacturer || ' ' || s.device_model, s.cartridge_configuration, s.cartridge_needle_count,
+    s.cartridge_needle_diameter_mm, s.cartridge_needle_length_mm, s.needle_depth_mm, s.frequency_hz, s.passes,
+    s.treated_zones, s.treated_area_cm2, s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, pr.slug,
+    pr.version, s.deviation_count, s.deviation_summary,
+    (SELECT string_agg(b.product_name || ' ' || b.concentration || ' ' || b.concentration_unit || ' (' || b.volume_ml
                        || ' mL)', ' + ' ORDER BY b.id)
-       FROM treatments_blendcomponent b JOIN clinic_product pd ON pd.id = b.product_id
+       FROM treatments_blendcomponent b
       WHERE b.session_id = s.id AND b.voided_at IS NULL)
 """
 

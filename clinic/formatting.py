@@ -30,6 +30,12 @@ def value_range(low, high, unit=""):
     return ""
 
 
+def device_name(manufacturer, model, serial_number):
+    """ "Manufacturer Model #serial", as lists and session pages name a device."""
+    serial = f" #{serial_number}" if serial_number else ""
+    return f"{manufacturer} {model}{serial}".strip()
+
+
 def needle_geometry(count, diameter_mm, length_mm):
     """ "27 needles, ⌀0.3 mm, 5.5 mm long"; the parts not known are left out."""
     parts = []

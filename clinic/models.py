@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
-from clinic.formatting import needle_geometry
+from clinic.formatting import device_name, needle_geometry
 from clinic.indexes import NullsFirstIndex, TrigramIndex
 from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex
 
@@ -234,8 +234,7 @@ class Device(models.Model):
         ordering = ["manufacturer", "model_name", "serial_number"]
 
     def __str__(self):
-        serial = f" #{self.serial_number}" if self.serial_number else ""
-        return f"{self.manufacturer} {self.model_name}{serial}"
+        return device_name(self.manufacturer, self.model_name, self.serial_number)
 
 
 class CartridgeConfiguration(models.TextChoices):

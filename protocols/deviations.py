@@ -41,16 +41,14 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
     found += _outside(
         "frequency_hz", "Frequency", session.frequency_hz, preset.frequency_min_hz, preset.frequency_max_hz, "Hz"
     )
-    cartridge = session.cartridge
-    if cartridge is not None:
-        for field, label, unit in (
-            ("needle_count", "Needle count", ""),
-            ("needle_diameter_mm", "Needle diameter", "mm"),
-            ("needle_length_mm", "Needle length", "mm"),
-        ):
-            expected, actual = getattr(preset, field), getattr(cartridge, field)
-            if expected is not None and actual is not None and expected != actual:
-                found.append(Deviation(field, label, with_unit(expected, unit), with_unit(actual, unit)))
+    for field, label, unit in (  # the cartridge's geometry as the session kept it
+        ("needle_count", "Needle count", ""),
+        ("needle_diameter_mm", "Needle diameter", "mm"),
+        ("needle_length_mm", "Needle length", "mm"),
+    ):
+        expected, actual = getattr(preset, field), getattr(session, f"cartridge_{field}")
+        if expected is not None and actual is not None and expected != actual:
+            found.append(Deviation(field, label, with_unit(expected, unit), with_unit(actual, unit)))
     if days_since_previous is not None and (preset.interval_min_days or preset.interval_max_days):
         low = (preset.interval_min_days or 0) - INTERVAL_TOLERANCE_DAYS
         high = preset.interval_max_days + INTERVAL_TOLERANCE_DAYS if preset.interval_max_days else None
@@ -96,9 +94,7 @@ def _blend_deviations(components, preset_components):
         expected_by_ingredient.setdefault(ingredient_key(row.active_ingredient or row.drug), []).append(row)
     used = {}
     for component in components:
-        used.setdefault(ingredient_key(component.product.active_ingredient or component.product.name), []).append(
-            component
-        )
+        used.setdefault(ingredient_key(component.active_ingredient or component.product_name), []).append(component)
     for ingredient, rows in expected_by_ingredient.items():
         if ingredient not in used:
             found.append(Deviation("blend", "Blend", f"{rows[0].drug} in the blend", "not used"))
@@ -111,7 +107,7 @@ def _blend_deviations(components, preset_components):
                 found.append(Deviation("blend", f"{rows[0].drug} concentration", expected, with_unit(*given)))
     for ingredient, extra in used.items():
         if expected_by_ingredient and ingredient not in expected_by_ingredient:
-            found.append(Deviation("blend", "Blend", "not in the preset", f"{extra[0].product.name} added"))
+            found.append(Deviation("blend", "Blend", "not in the preset", f"{extra[0].product_name} added"))
     return found
 
 

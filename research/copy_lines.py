@@ -62,11 +62,11 @@ def _codes(column):
 
 BLEND_PHRASES = f"""(
     SELECT string_agg(
-        pd.name
+        b.product_name
         || CASE WHEN b.concentration IS NULL THEN '' ELSE ' ' || {_decimal("b.concentration")} || ' ' || b.concentration_unit END
         || CASE WHEN b.volume_ml IS NULL THEN '' ELSE ' (' || {_decimal("b.volume_ml")} || ' mL)' END,
         ' + ' ORDER BY b.id)
-    FROM treatments_blendcomponent b JOIN clinic_product pd ON pd.id = b.product_id
+    FROM treatments_blendcomponent b
     WHERE b.session_id = r.session_id AND b.voided_at IS NULL
 )"""  # noqa: E501
 
@@ -87,12 +87,12 @@ RAW = {
     "fitzpatrick": "p.fitzpatrick_type",
     "technique": "s.technique",
     "course_number": "s.course_number",
-    "device_kind": "d.kind",
-    "device_model": "CASE WHEN d.manufacturer <> '' THEN d.manufacturer || ' ' || d.model_name END",
-    "configuration": "k.configuration",
-    "needle_count": "k.needle_count",
-    "diameter": "k.needle_diameter_mm",
-    "length": "k.needle_length_mm",
+    "device_kind": "s.device_kind",
+    "device_model": "CASE WHEN s.device_manufacturer <> '' THEN s.device_manufacturer || ' ' || s.device_model END",
+    "configuration": "s.cartridge_configuration",
+    "needle_count": "s.cartridge_needle_count",
+    "diameter": "s.cartridge_needle_diameter_mm",
+    "length": "s.cartridge_needle_length_mm",
     "depth": "s.needle_depth_mm",
     "frequency": "s.frequency_hz",
     "passes": "s.passes",

@@ -132,8 +132,8 @@ def _chunks(sql, params, chunk_size):
                 .order_by("session_id", "pk")
                 .values_list(
                     "session_id",
-                    "product__name",
-                    "product__active_ingredient",
+                    "product_name",
+                    "active_ingredient",
                     "concentration",
                     "concentration_unit",
                     "volume_ml",

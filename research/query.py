@@ -18,8 +18,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 SELECTED = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
-    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, d.kind,
-    d.manufacturer, d.model_name, k.configuration, k.needle_count, k.needle_diameter_mm, k.needle_length_mm,
+    p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, s.device_kind,
+    s.device_manufacturer, s.device_model, s.cartridge_configuration, s.cartridge_needle_count,
+    s.cartridge_needle_diameter_mm, s.cartridge_needle_length_mm,
     s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia,
     s.pain_score, s.endpoint, s.adverse_events, pr.slug, pr.version, s.deviation_count, s.deviation_summary
 """
@@ -31,9 +32,11 @@ SELECTED = """
 SESSIONS_SQL = """
 SELECT {columns}
 FROM (
-    SELECT s.id, s.patient_id, s.clinician_id, s.performed_at, s.technique, s.preset_id, s.device_id,
-           s.cartridge_id, s.needle_depth_mm, s.frequency_hz, s.passes, s.treated_zones, s.treated_area_cm2,
-           s.anaesthesia, s.pain_score, s.endpoint, s.adverse_events, s.deviation_count, s.deviation_summary,
+    SELECT s.id, s.patient_id, s.clinician_id, s.performed_at, s.technique, s.preset_id, s.device_kind,
+           s.device_manufacturer, s.device_model, s.cartridge_configuration, s.cartridge_needle_count,
+           s.cartridge_needle_diameter_mm, s.cartridge_needle_length_mm, s.needle_depth_mm, s.frequency_hz,
+           s.passes, s.treated_zones, s.treated_area_cm2, s.anaesthesia, s.pain_score, s.endpoint,
+           s.adverse_events, s.deviation_count, s.deviation_summary,
            ROW_NUMBER() OVER course AS course_number,
            MIN(s.performed_at) OVER (PARTITION BY s.patient_id) AS first_at
     FROM treatments_treatmentsession s
@@ -44,14 +47,12 @@ FROM (
     )
 ) AS s
 JOIN clinic_patient p ON p.id = s.patient_id
-LEFT JOIN clinic_device d ON d.id = s.device_id
-LEFT JOIN clinic_needlecartridge k ON k.id = s.cartridge_id
 LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
 WHERE p.research_consent = %s {where}
 """
 ORDER_BY = " ORDER BY s.patient_id, s.performed_at, s.id"
-# The same rows as SESSIONS_SQL, counted: the course window and the device and cartridge joins change no
-# row's presence, so they are left out; the preset is joined for its filter. Both consents in one pass.
+# The same rows as SESSIONS_SQL, counted: the course window changes no row's presence, so it is left out;
+# the preset is joined for its filter. Both consents in one pass.
 COUNT_SQL = """
 SELECT COALESCE(SUM(CASE WHEN p.research_consent THEN 1 ELSE 0 END), 0),
        COALESCE(SUM(CASE WHEN p.research_consent THEN 0 ELSE 1 END), 0)

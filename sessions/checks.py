@@ -11,9 +11,8 @@ def session_warnings(session, components):
             f"The needle cartridge{lot} expired on {session.cartridge_expiry:%Y-%m-%d}, before this session."
         )
     for component in components:
-        lot = component.lot
-        if lot and lot.expiry_date and lot.expiry_date < day:
-            warnings.append(
-                f"{lot.product.name} lot {lot.number} expired on {lot.expiry_date:%Y-%m-%d}, before this session."
-            )
+        expiry = component.lot_expiry
+        if expiry and expiry < day:
+            lot = f"{component.product_name} lot {component.lot_number}"
+            warnings.append(f"{lot} expired on {expiry:%Y-%m-%d}, before this session.")
     return warnings

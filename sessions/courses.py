@@ -246,10 +246,8 @@ def refresh_course_deviations(patient, slug):
     sessions = (
         TreatmentSession.objects.current()
         .filter(patient=patient, preset__slug=slug)
-        .select_related("preset", "cartridge")
-        .prefetch_related(
-            Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product"))
-        )
+        .select_related("preset")
+        .prefetch_related(Prefetch("blend_components", queryset=BlendComponent.objects.current()))
         .order_by("performed_at", "pk")
     )
     preset_blends = {}

@@ -249,19 +249,20 @@ def _sessions(rng, patient, count, catalogue, clinician, now, presets):
             adverse_events=adverse,
             is_demo=True,
         )
+        session.keep_what_was_used()
         sessions.append(session)
         for product_i in blend:
             product = products[product_i]
-            components.append(
-                BlendComponent(
-                    session=session,
-                    product=product,
-                    lot=lots[product_i],
-                    concentration=product.default_concentration,
-                    concentration_unit=product.default_concentration_unit if product.default_concentration else "",
-                    volume_ml=Decimal(rng.randint(5, 40)) / 10,
-                )
+            component = BlendComponent(
+                session=session,
+                product=product,
+                lot=lots[product_i],
+                concentration=product.default_concentration,
+                concentration_unit=product.default_concentration_unit if product.default_concentration else "",
+                volume_ml=Decimal(rng.randint(5, 40)) / 10,
             )
+            component.keep_what_was_used()
+            components.append(component)
     if preset is not None:
         _store_deviations(sessions, components, preset)
     return sessions, components

@@ -10,9 +10,9 @@ from sessions.models import BlendComponent, DelayedAdverseEvent, PhotoPhase, Pho
 def timeline(patient, pks, presets):
     """The sessions `pks` of the patient, in that order, with what their timeline cards show. The patient and
     the presets (`{pk: preset}`) are known already, so they are handed to the sessions, not read again."""
-    sessions = TreatmentSession.objects.filter(pk__in=pks).select_related("clinician", "device", "cartridge")
+    sessions = TreatmentSession.objects.filter(pk__in=pks).select_related("clinician")
     sessions = sessions.prefetch_related(
-        Prefetch("blend_components", queryset=BlendComponent.objects.current().select_related("product")),
+        Prefetch("blend_components", queryset=BlendComponent.objects.current()),
         Prefetch("photos", queryset=SessionPhoto.objects.current().order_by("-phase", "view", "taken_at")),
         # Only whether there is one: the card shows a badge.
         Prefetch("delayed_events", queryset=DelayedAdverseEvent.objects.current().only("pk", "session_id")),

@@ -85,8 +85,10 @@ def _check_still_editable(stored, reason):
 
 def _validate_session_and_blend(session, components):
     session.full_clean()
+    session.keep_what_was_used()  # the checks below read what the session used, as it will be stored
     for component in components:
         component.full_clean(exclude=["session"])
+        component.keep_what_was_used()
 
 
 def _validated_photo_rows(session, photos, uploaded_by):

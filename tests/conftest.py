@@ -1,4 +1,3 @@
-
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client, TransactionTestCase, override_settings

@@ -6,18 +6,27 @@ from simple_history.models import HistoricalRecords
 
 from clinic import dosage, formatting
 from clinic.models import Lot, Product
+from sessions.models.kept import KeepsWhatWasUsed, kept
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable
 
 
-class BlendComponent(Voidable):
+class BlendComponent(KeepsWhatWasUsed, Voidable):
     audit_name = "blend_component"  # how the audit trail names it
+    kept_from = {
+        "product": {"product_name": "name", "active_ingredient": "active_ingredient"},
+        "lot": {"lot_number": "number", "lot_expiry": "expiry_date"},
+    }
 
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, related_name="blend_components", verbose_name="session"
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name="product")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lot")
+    product_name = kept(Product, "name", "product")
+    active_ingredient = kept(Product, "active_ingredient", "active ingredient")
+    lot_number = kept(Lot, "number", "lot number")
+    lot_expiry = kept(Lot, "expiry_date", "lot expiry date")
     concentration, concentration_unit = dosage.concentration_fields()
     volume_ml = dosage.volume_field()
 
@@ -34,7 +43,7 @@ class BlendComponent(Voidable):
         ]
 
     def __str__(self):
-        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit)
+        return formatting.dose_phrase(self.product_name, self.concentration, self.concentration_unit)
 
     def clean(self):
         errors = {}
@@ -56,4 +65,4 @@ class BlendComponent(Voidable):
     @property
     def phrase(self):
         """ "Minoxidil 0.5 % (2 mL)", as the patient page and the research export write it."""
-        return formatting.dose_phrase(self.product.name, self.concentration, self.concentration_unit, self.volume_ml)
+        return formatting.dose_phrase(self.product_name, self.concentration, self.concentration_unit, self.volume_ml)

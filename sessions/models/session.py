@@ -11,9 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
-from clinic.formatting import with_unit
+from clinic.formatting import device_name, needle_geometry, with_unit
 from clinic.models import Device, NeedleCartridge, Patient
 from clinic.vocabularies import ScalpZone, Technique
+from sessions.models.kept import KeepsWhatWasUsed, kept
 from sessions.models.voidable import Voidable, VoidableQuerySet
 
 # A clock a few minutes fast on a tablet must not block a clinician logging a session just done.
@@ -74,10 +75,11 @@ class TreatmentSessionQuerySet(VoidableQuerySet):
         return self.order_by("-performed_at", "-pk")
 
     def with_details(self):
-        """What the session page and the edit page show: the patient, people, equipment and preset; the current
-        blend and delayed events; every photo, voided ones too (`all_photos`, split by sessions.selectors)."""
-        return self.select_related("patient", "clinician", "device", "cartridge", "preset").prefetch_related(
-            Prefetch("blend_components", queryset=_current("blend_components").select_related("product", "lot")),
+        """What the session page and the edit page show: the patient, people and preset (the equipment and blend
+        as the session kept them); the current blend and delayed events; every photo, voided ones too
+        (`all_photos`, split by sessions.selectors)."""
+        return self.select_related("patient", "clinician", "preset").prefetch_related(
+            Prefetch("blend_components", queryset=_current("blend_components")),
             Prefetch(
                 "photos",
                 queryset=_related("photos").objects.select_related("voided_by").order_by("-phase", "view", "taken_at"),
@@ -96,8 +98,24 @@ def _current(related_name):
     return _related(related_name).objects.current()
 
 
-class TreatmentSession(Voidable):
+class TreatmentSession(KeepsWhatWasUsed, Voidable):
     audit_name = "session"  # how the audit trail names it
+    kept_from = {
+        "device": {
+            "device_kind": "kind",
+            "device_manufacturer": "manufacturer",
+            "device_model": "model_name",
+            "device_serial": "serial_number",
+        },
+        "cartridge": {
+            "cartridge_name": "name",
+            "cartridge_configuration": "configuration",
+            "cartridge_needle_count": "needle_count",
+            "cartridge_needle_diameter_mm": "needle_diameter_mm",
+            "cartridge_needle_length_mm": "needle_length_mm",
+            "cartridge_gauge": "gauge",
+        },
+    }
 
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name="patient"
@@ -127,6 +145,16 @@ class TreatmentSession(Voidable):
         related_name="sessions",
         verbose_name="needle cartridge",
     )
+    device_kind = kept(Device, "kind", "device kind")
+    device_manufacturer = kept(Device, "manufacturer", "device manufacturer")
+    device_model = kept(Device, "model_name", "device model")
+    device_serial = kept(Device, "serial_number", "device serial number")
+    cartridge_name = kept(NeedleCartridge, "name", "cartridge")
+    cartridge_configuration = kept(NeedleCartridge, "configuration", "cartridge configuration")
+    cartridge_needle_count = kept(NeedleCartridge, "needle_count", "needle count")
+    cartridge_needle_diameter_mm = kept(NeedleCartridge, "needle_diameter_mm", "needle diameter (mm)")
+    cartridge_needle_length_mm = kept(NeedleCartridge, "needle_length_mm", "needle length (mm)")
+    cartridge_gauge = kept(NeedleCartridge, "gauge", "gauge (G)")
     cartridge_lot = models.CharField("cartridge lot number", max_length=60, blank=True)
     cartridge_expiry = models.DateField("cartridge expiry date", null=True, blank=True)
     needle_depth_mm = ranges.NEEDLE_DEPTH_MM.field(
@@ -200,12 +228,23 @@ class TreatmentSession(Voidable):
             f"{self.frequency_hz} Hz" if self.frequency_hz is not None else None,
             f"{self.passes} pass{'es' if self.passes != 1 else ''}" if self.passes is not None else None,
             ", ".join(self.zone_labels()) or None,
-            str(self.device) if self.device_id else None,
-            str(self.cartridge) if self.cartridge_id else None,
+            self.device_label or None,
+            self.cartridge_name or None,
             f"pain {self.pain_score}/10" if self.pain_score is not None else None,
             f"endpoint: {self.get_endpoint_display()}" if self.endpoint else None,
         ]
         return [phrase for phrase in phrases if phrase]
+
+    @property
+    def device_label(self):
+        """The device as it stood when chosen: "Manufacturer Model #serial"."""
+        return device_name(self.device_manufacturer, self.device_model, self.device_serial)
+
+    @property
+    def cartridge_geometry(self):
+        return needle_geometry(
+            self.cartridge_needle_count, self.cartridge_needle_diameter_mm, self.cartridge_needle_length_mm
+        )
 
     def zone_labels(self):
         return [_ZONE_LABELS[code] for code in self.treated_zones if code in _ZONE_LABELS]

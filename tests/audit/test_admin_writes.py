@@ -9,7 +9,7 @@ from audit.models import AuditAction, AuditEvent
 from clinic.models import Device, Product
 from clinic.roles import CLINICIAN, CURATOR
 from tests.support.factories import DeviceFactory, LotFactory, UserFactory
-from tests.support.forms import admin_form_data
+from tests.support.forms import admin_change as change
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin(client_for, superuser):
     return client_for(superuser)
-
-
-def change(admin, url, **changes):
-    response = admin.post(url, admin_form_data(admin.get(url), **changes))
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
-    return response
 
 
 def last(action, object_type):

@@ -4,7 +4,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from clinic.models import NeedleCartridge, Product
 from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations
 from protocols.models import PresetBlendComponent, ProtocolPreset
 from sessions.models import BlendComponent, TreatmentSession
@@ -29,7 +28,7 @@ def preset(**changes):
 
 
 def session(**changes):
-    values = {"technique": "mmp", "needle_depth_mm": D("1.2"), "frequency_hz": 100, "cartridge": None}
+    values = {"technique": "mmp", "needle_depth_mm": D("1.2"), "frequency_hz": 100}
     return TreatmentSession(**{**values, **changes})
 
 
@@ -44,7 +43,8 @@ def preset_row(concentration="10", unit="mg/mL", ingredient=TRIAMCINOLONE):
 
 def used(concentration="10", unit="mg/mL", ingredient="Triamcinolone Acetonide", name="Kenalog"):
     return BlendComponent(
-        product=Product(name=name, active_ingredient=ingredient),
+        product_name=name,  # as the component kept it
+        active_ingredient=ingredient,
         concentration=D(concentration) if concentration else None,
         concentration_unit=unit,
     )
@@ -139,12 +139,18 @@ def test_another_technique_is_a_departure():
     ]
 
 
-def test_the_cartridge_geometry_is_compared_where_both_are_known():
-    matching = NeedleCartridge(needle_count=27, needle_diameter_mm=D("0.30"), needle_length_mm=D("5.5"))
-    other = NeedleCartridge(needle_count=12, needle_diameter_mm=D("0.25"), needle_length_mm=None)
+def cartridge_kept(count, diameter, length):
+    """A session's copy of its cartridge's geometry."""
+    return {
+        "cartridge_needle_count": count,
+        "cartridge_needle_diameter_mm": diameter,
+        "cartridge_needle_length_mm": length,
+    }
 
-    assert found(session(cartridge=matching)) == []
-    assert found(session(cartridge=other)) == [
+
+def test_the_cartridge_geometry_is_compared_where_both_are_known():
+    assert found(session(**cartridge_kept(27, D("0.30"), D("5.5")))) == []
+    assert found(session(**cartridge_kept(12, D("0.25"), None))) == [
         ("needle_count", "27", "12"),
         ("needle_diameter_mm", "0.3 mm", "0.25 mm"),
     ]

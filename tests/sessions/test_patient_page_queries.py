@@ -23,9 +23,7 @@ def histories():
     clinician = UserFactory(username="dr.histories", roles=[CLINICIAN])
     barletta = seed_literature_presets().get(slug="barletta-mmp-triamcinolone-aa")
     image = shared_image()
-    return {
-        size: patient_with_history(size, clinician=clinician, image=image, preset=barletta) for size in (5, 300)
-    }
+    return {size: patient_with_history(size, clinician=clinician, image=image, preset=barletta) for size in (5, 300)}
 
 
 @pytest.fixture

@@ -75,3 +75,10 @@ def admin_form_data(response, **changes):
         for row in formset.forms:
             data |= as_posted(row)
     return data | changes
+
+
+def admin_change(admin, url, **changes):
+    """Post an admin change page back with `changes`; the change must be accepted."""
+    response = admin.post(url, admin_form_data(admin.get(url), **changes))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    return response
