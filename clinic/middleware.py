@@ -24,16 +24,19 @@ class RefuseNulInQueryMiddleware:
 
 class RefuseOversizedBodyMiddleware:
     """A request announcing a body larger than any form needs (MAX_REQUEST_BYTES) is answered 413 before a byte of
-    it is read; a missing or unreadable Content-Length is left to the form's own limits."""
+    it is read; one whose Content-Length is not a number of bytes, 400 (Django would fail reading it). A missing
+    Content-Length is left to the form's own limits."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.strip().isdecimal():
+            return HttpResponseBadRequest(
+                "The request's Content-Length is not a number of bytes.", content_type="text/plain; charset=utf-8"
+            )
+        length = int(declared)
         if length > settings.MAX_REQUEST_BYTES:
             limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return HttpResponse(

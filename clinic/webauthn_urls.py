@@ -3,7 +3,7 @@ passkey added, a second factor proved or refused."""
 
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
-from django_otp_webauthn import views
+from django_otp_webauthn import exceptions, views
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -13,14 +13,33 @@ from clinic.mfa import verified
 app_name = "otp_webauthn"
 
 
-class AuditedRegistration(views.CompleteCredentialRegistrationView):
+class MalformedJsonRefused:
+    """The library answers a body that is not JSON with 400, but lets JSON nested thousands deep (RecursionError)
+    and bytes that are not UTF-8 (UnicodeDecodeError) through as server errors: both are malformed requests too."""
+
+    def _parse_request_data(self, request):
+        try:
+            return super()._parse_request_data(request)
+        except (RecursionError, ValueError) as error:
+            raise exceptions.MalformedRequest() from error
+
+
+class BeginRegistration(MalformedJsonRefused, views.BeginCredentialRegistrationView):
+    pass
+
+
+class BeginAuthentication(MalformedJsonRefused, views.BeginCredentialAuthenticationView):
+    pass
+
+
+class AuditedRegistration(MalformedJsonRefused, views.CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         response = super().post(*args, **kwargs)
         record_event(AuditAction.MFA_ADDED, self.request.user, detail={"factor": "passkey"})
         return response
 
 
-class AuditedAuthentication(views.CompleteCredentialAuthenticationView):
+class AuditedAuthentication(MalformedJsonRefused, views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         verified(self.request, device, "passkey")
 
@@ -37,13 +56,13 @@ class AuditedAuthentication(views.CompleteCredentialAuthenticationView):
 urlpatterns = [
     path(
         "registration/begin/",
-        views.BeginCredentialRegistrationView.as_view(),
+        BeginRegistration.as_view(),
         name="credential-registration-begin",
     ),
     path("registration/complete/", AuditedRegistration.as_view(), name="credential-registration-complete"),
     path(
         "authentication/begin/",
-        views.BeginCredentialAuthenticationView.as_view(),
+        BeginAuthentication.as_view(),
         name="credential-authentication-begin",
     ),
     path("authentication/complete/", AuditedAuthentication.as_view(), name="credential-authentication-complete"),

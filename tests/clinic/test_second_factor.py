@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -17,19 +17,12 @@ from clinic.account_forms import CODE_REFUSED, SLOW_DOWN
 from clinic.mfa import VERIFIED_AT
 from clinic.roles import RESEARCHER
 from config import settings as project_settings
-from tests.support.clients import authenticator, current_code, sign_in, signed_in
+from tests.support.clients import authenticator, current_code, password_only, sign_in, signed_in
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 SETUP, VERIFY = reverse("second-factor-setup"), reverse("second-factor")
-
-
-def password_only(user):
-    client = Client()
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def code_for(device):

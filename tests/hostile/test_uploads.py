@@ -328,6 +328,26 @@ def test_a_body_announced_larger_than_any_form_needs_is_refused_before_it_is_rea
     assert "larger than the" in response.content.decode()
 
 
+@pytest.mark.parametrize("length", ["abc", "1e9", "0x10", "-1", "12 34"])
+@pytest.mark.parametrize("path", ["/accounts/login/", "/patients/new/"])
+def test_a_content_length_that_is_not_a_number_of_bytes_is_refused_before_the_body_is_read(
+    path, length, clinician_client
+):
+    before = stored_state()
+
+    response = clinician_client.generic(
+        "POST",
+        path,
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=length,
+        **{"wsgi.input": Unreadable()},
+    )
+
+    assert response.status_code == 400
+    assert "Content-Length is not a number of bytes" in response.content.decode()
+    assert stored_state() == before
+
+
 def test_a_photo_past_the_byte_limit_is_not_stored_past_it_on_its_way_in(clinician_client, settings, monkeypatch):
     from django.core.files.uploadhandler import TemporaryFileUploadHandler
 

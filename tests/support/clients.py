@@ -54,3 +54,11 @@ def sign_in(client, user, password=PASSWORD):
     assert response.status_code == 302, "the password was refused"
     code = current_code(authenticator(user))
     return client.post(reverse("second-factor"), {"code": code, "next": reverse("home")})
+
+
+def password_only(user):
+    """A client that has typed the user's password and not yet proved the second factor."""
+    client = Client()
+    response = client.post(reverse("login"), {"username": user.get_username(), "password": PASSWORD})
+    assert response.status_code == 302, "the password was refused"
+    return client
