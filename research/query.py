@@ -138,7 +138,8 @@ def session_counts(filters):
     with connection.cursor() as cursor:
         cursor.execute((PATIENT_COUNT_SQL if filters.on_patients_only else COUNT_SQL).format(where=where), params)
         included, without_consent = cursor.fetchone()
-    return {"included": included, "without_consent": without_consent}
+    # PostgreSQL sums integers as numeric (a Decimal in Python): counts are whole numbers.
+    return {"included": int(included), "without_consent": int(without_consent)}
 
 
 def count_sessions(filters, research_consent=True):

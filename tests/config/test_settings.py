@@ -1,11 +1,13 @@
 """The settings fail closed: no debug and no default secret unless asked for."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = ROOT / "config" / "settings.py"
 
 
 def load_settings(**env):
@@ -70,6 +72,14 @@ def test_a_variable_set_but_empty_counts_as_not_set_so_https_stays_on():
 
 def test_https_is_off_only_when_switched_off():
     assert load(["HTTPS", "SECURE_HSTS_SECONDS"], DJANGO_SECRET_KEY="x", DJANGO_HTTPS="0") == "[False, 0]"
+
+
+def test_every_variable_the_settings_read_is_in_the_example_environment_file():
+    read = set(re.findall(r'(?:env|env_bool|env_list|os\.environ\.get)\("([A-Z0-9_]+)"', SETTINGS.read_text()))
+    listed = set(re.findall(r"^([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+
+    assert len(read) > 20
+    assert read - listed == set()
 
 
 def test_the_example_environment_file_runs_as_written():
