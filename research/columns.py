@@ -7,7 +7,7 @@ from clinic.dosage import ConcentrationUnit
 from clinic.models import CartridgeConfiguration, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
 from sessions.measures import ASSESSMENT_MEASURES
-from sessions.models import Anaesthesia, Endpoint, ImmediateAdverseEvent
+from sessions.models import Anaesthesia, DelayedEventKind, Endpoint, ImmediateAdverseEvent, Severity
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,22 @@ OUTCOME_COLUMNS = [
     Column("site", "Where hair density was measured", "code", allowed=codes(ScalpZone.choices)),
 ]
 
+DELAYED_EVENT_COLUMNS = [
+    Column("session_id", "Pseudonymous key of the session the event followed (joins the sessions file)", "text"),
+    Column("event", "Adverse event noticed after the session", "code", allowed=codes(DelayedEventKind.choices)),
+    Column("days_to_onset", "Days from the session to the event's onset", "integer", "days", "0, 1, …"),
+    Column("severity", "Severity", "code", allowed=codes(Severity.choices)),
+    Column("resolved", "Resolved when last recorded", "code", allowed="yes; no"),
+    Column("days_to_resolution", "Days from the onset to its resolution (empty while it lasts)", "integer", "days"),
+]
+
 CODEBOOK_COLUMNS = ["file", "variable", "label", "type", "unit", "allowed_values"]
-FILES = {"sessions.csv": SESSION_COLUMNS, "blend_components.csv": BLEND_COLUMNS, "outcomes.csv": OUTCOME_COLUMNS}
+FILES = {
+    "sessions.csv": SESSION_COLUMNS,
+    "blend_components.csv": BLEND_COLUMNS,
+    "outcomes.csv": OUTCOME_COLUMNS,
+    "delayed_adverse_events.csv": DELAYED_EVENT_COLUMNS,
+}
 
 
 def codebook_rows():

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Min, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from clinic.formatting import blend_phrase, dose_phrase
 from research import copy_lines
-from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
+from research.columns import BLEND_COLUMNS, DELAYED_EVENT_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
 from research.files import csv_lines
 from research.query import (
     FORMULA_STARTS,
@@ -34,7 +34,7 @@ from research.query import (
     pseudonym_key,
 )
 from sessions.measures import ASSESSMENT_MEASURES
-from sessions.models import Assessment, BlendComponent, TreatmentSession
+from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, TreatmentSession
 
 CHUNK_SIZE = 2000
 
@@ -91,6 +91,30 @@ def outcome_rows(filters):
             yield [patient_key, days, measure.export_code, shown, _text(measure.export_unit), _text(site)]
 
 
+def delayed_event_rows(filters):
+    """The delayed adverse events file, long: one row per current event of an exported session, timed in days
+    from its session (never a date)."""
+    yield [column.name for column in DELAYED_EVENT_COLUMNS]
+    sessions_sql, params = filters.sql(columns="s.id")
+    events = (
+        DelayedAdverseEvent.objects.current()
+        .filter(session_id__in=RawSQL(sessions_sql, params))  # noqa: S611 — our SQL, values as parameters
+        .annotate(session_at=models.F("session__performed_at"), patient=models.F("session__patient_id"))
+        .order_by("patient", "session_at", "session_id", "onset_on", "pk")
+        .values_list("session_id", "session_at", "kind", "onset_on", "severity", "resolved_on")
+    )
+    key, zone = pseudonym_key(), timezone.get_current_timezone()
+    for session_id, session_at, kind, onset, severity, resolved in events.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            pseudonym("s", session_id, key),
+            _text(kind),
+            _number((onset - _local_date(session_at, zone)).days),
+            _text(severity),
+            "yes" if resolved else "no",
+            _number((resolved - onset).days) if resolved else "",
+        ]
+
+
 def session_lines(filters, chunk_size=None):
     """The sessions file as CSV lines. On PostgreSQL the database writes them (research.copy_lines)."""
     if connection.vendor == "postgresql":
@@ -106,8 +130,17 @@ def outcome_lines(filters):
     return csv_lines(outcome_rows(filters))
 
 
+def delayed_event_lines(filters):
+    return csv_lines(delayed_event_rows(filters))
+
+
 # The audited files by name (each downloads and is recorded as "<name>.csv"); the codebook is not audited.
-FILES = {"sessions": session_lines, "blend_components": blend_lines, "outcomes": outcome_lines}
+FILES = {
+    "sessions": session_lines,
+    "blend_components": blend_lines,
+    "outcomes": outcome_lines,
+    "delayed_adverse_events": delayed_event_lines,
+}
 
 
 def _sessions(filters, chunk_size):

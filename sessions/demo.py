@@ -25,7 +25,17 @@ from clinic.models import (
 )
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
 from sessions.courses import as_stored, departures_in_course_order
-from sessions.models import Anaesthesia, Assessment, BlendComponent, Endpoint, ImmediateAdverseEvent, TreatmentSession
+from sessions.models import (
+    Anaesthesia,
+    Assessment,
+    BlendComponent,
+    DelayedAdverseEvent,
+    DelayedEventKind,
+    Endpoint,
+    ImmediateAdverseEvent,
+    Severity,
+    TreatmentSession,
+)
 from sessions.patient_summary import refresh_patient_summaries
 
 DEMO_CLINICIAN = "demo.clinician"
@@ -294,6 +304,28 @@ def _assessments(rng, sessions, clinician):
     return made
 
 
+def _delayed_events(rng, sessions, clinician, today):
+    """About one session in twelve is followed by an adverse event noticed days later; most have resolved."""
+    kinds = [DelayedEventKind.FOLLICULITIS, DelayedEventKind.PROLONGED_ERYTHEMA, DelayedEventKind.INFECTION]
+    made = []
+    for session in sessions:
+        if rng.random() >= 0.08:
+            continue
+        onset = min(timezone.localtime(session.performed_at).date() + timedelta(days=rng.randint(1, 10)), today)
+        resolved = onset + timedelta(days=rng.randint(3, 21))
+        made.append(
+            DelayedAdverseEvent(
+                session=session,
+                kind=rng.choice(kinds),
+                onset_on=onset,
+                severity=rng.choice(Severity.values[:2]),
+                resolved_on=resolved if resolved <= today and rng.random() < 0.8 else None,
+                recorded_by=clinician,
+            )
+        )
+    return made
+
+
 def create_demo_data(*, patients, sessions_per_patient, seed=None):
     """Add `patients` synthetic patients with `sessions_per_patient` sessions each. Returns the counts."""
     rng = random.Random(seed)
@@ -322,6 +354,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
                 component.session_id = component.session.pk
             BlendComponent.objects.bulk_create(components, batch_size=2000)
             Assessment.objects.bulk_create(_assessments(rng, sessions, clinician), batch_size=2000)
+            DelayedAdverseEvent.objects.bulk_create(_delayed_events(rng, sessions, clinician, today), batch_size=2000)
             refresh_patient_summaries(Patient.objects.filter(pk__in=[patient.pk for patient in new_patients]))
         made_sessions += len(sessions)
         made_components += len(components)

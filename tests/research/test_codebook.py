@@ -1,4 +1,4 @@
-"""The codebook describes every column of both files exactly once, and the codes they hold."""
+"""The codebook describes every column of every file exactly once, and the codes they hold."""
 
 import io
 from collections import Counter
@@ -16,7 +16,8 @@ from tests.support.db import module_rows, seed_literature_presets
 from tests.support.factories import UserFactory
 
 OUTCOMES_URL = SESSIONS_URL.replace("sessions", "outcomes")
-FILE_NAMES = ("sessions.csv", "blend_components.csv", "outcomes.csv")
+DELAYED_URL = SESSIONS_URL.replace("sessions", "delayed_adverse_events")
+FILE_NAMES = ("sessions.csv", "blend_components.csv", "outcomes.csv", "delayed_adverse_events.csv")
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def downloads():
         "sessions.csv": parse(body(client.get(SESSIONS_URL, {"include_demo": "on"}))),
         "blend_components.csv": parse(body(client.get(BLEND_URL, {"include_demo": "on"}))),
         "outcomes.csv": parse(body(client.get(OUTCOMES_URL, {"include_demo": "on"}))),
+        "delayed_adverse_events.csv": parse(body(client.get(DELAYED_URL, {"include_demo": "on"}))),
         "codebook": body(client.get(CODEBOOK_URL)),
     }
 

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="The sessions file to write (wide, one row per session).")
         parser.add_argument("--blend-out", help="Also write the blend components file (long) here.")
         parser.add_argument("--outcomes-out", help="Also write the outcomes file (long) here.")
+        parser.add_argument("--delayed-events-out", help="Also write the delayed adverse events file (long) here.")
         parser.add_argument("--codebook-out", help="Also write the codebook here.")
         parser.add_argument("--technique", help=f"A technique's code: {', '.join(Technique.values)}.")
         parser.add_argument("--from", dest="date_from", help="First session date, YYYY-MM-DD.")
@@ -35,9 +36,14 @@ class Command(BaseCommand):
         parser.add_argument("--clinician", help="A clinician's username.")
         parser.add_argument("--include-demo", action="store_true", help="Include synthetic demo records.")
 
-    def handle(self, *args, out, blend_out, outcomes_out, codebook_out, **options):
+    def handle(self, *args, out, blend_out, outcomes_out, delayed_events_out, codebook_out, **options):
         filters = _filters(options)
-        for path, name in ((out, "sessions"), (blend_out, "blend_components"), (outcomes_out, "outcomes")):
+        for path, name in (
+            (out, "sessions"),
+            (blend_out, "blend_components"),
+            (outcomes_out, "outcomes"),
+            (delayed_events_out, "delayed_adverse_events"),
+        ):
             if path:
                 started = time.perf_counter()
                 lines = audited(
