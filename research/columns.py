@@ -1,11 +1,12 @@
 """The columns of the research files, declared once: the exporter writes them and the codebook
 describes them from this same list, so the two cannot drift apart."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from clinic.dosage import ConcentrationUnit
 from clinic.models import CartridgeConfiguration, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
+from research.privacy import WITHHELD, K
 from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Anaesthesia, DelayedEventKind, Endpoint, ImmediateAdverseEvent, Severity
 
@@ -14,7 +15,7 @@ from sessions.models import Anaesthesia, DelayedEventKind, Endpoint, ImmediateAd
 class Column:
     name: str
     label: str
-    type: str  # text, integer, decimal, code, codes (";"-separated)
+    type: str  # text, integer, decimal, date, code, codes (";"-separated)
     unit: str = ""
     allowed: str = ""
 
@@ -23,6 +24,7 @@ def codes(choices):
     return "; ".join(f"{value} = {label}" for value, label in choices)
 
 
+SESSION_DATE = Column("session_date", "Date of the session (limited data set only)", "date", allowed="YYYY-MM-DD")
 SESSION_COLUMNS = [
     Column("session_id", "Pseudonymous session key (joins the blend file)", "text"),
     Column("patient_id", "Pseudonymous patient key (keyed hash; stable with the same key)", "text"),
@@ -33,6 +35,13 @@ SESSION_COLUMNS = [
     Column("ludwig_stage", "Ludwig stage", "code", allowed="; ".join(LudwigStage.values)),
     Column("salt_score_pct", "SALT score", "decimal", "%", "0–100"),
     Column("fitzpatrick_type", "Fitzpatrick skin type", "integer", allowed="1–6 (I–VI)"),
+    Column(
+        "quasi_identifiers_withheld",
+        "What this row withholds of its quasi-identifiers, its combination being shared by fewer than "
+        f"{K} patients (see privacy_report.txt)",
+        "code",
+        allowed=codes(WITHHELD.items()),
+    ),
     Column("technique", "Technique", "code", allowed=codes(Technique.choices)),
     Column(
         "course_session_number",
@@ -41,6 +50,7 @@ SESSION_COLUMNS = [
         allowed="1, 2, …",
     ),
     Column("days_since_first_session", "Days since the patient's first session (no calendar dates)", "integer", "days"),
+    SESSION_DATE,
     Column("device_kind", "Device kind", "code", allowed=codes(DeviceKind.choices)),
     Column("device_model", "Device manufacturer and model", "text"),
     Column(
@@ -102,17 +112,65 @@ DELAYED_EVENT_COLUMNS = [
     Column("days_to_resolution", "Days from the onset to its resolution (empty while it lasts)", "integer", "days"),
 ]
 
+
+def session_columns(filters):
+    """The sessions file's columns for these filters: the session's date only in a limited data set, and the
+    quasi-identifiers described as generalised."""
+    generalisation = filters.generalisation
+    described = generalisation.described()
+    generalised = {
+        "age_years": replace(
+            COLUMN["age_years"],
+            label=f"Age at the session: {described['age']}",
+            type="code" if generalisation.age_band > 1 else "integer",
+            allowed="" if generalisation.age_band == 1 else "bands such as 40–49, and 90+",
+        ),
+    }
+    if generalisation.fitzpatrick_grouped:
+        generalised["fitzpatrick_type"] = replace(
+            COLUMN["fitzpatrick_type"],
+            label="Fitzpatrick skin type, grouped",
+            type="code",
+            allowed="I–II; III–IV; V–VI",
+        )
+    if generalisation.staging_grouped:
+        generalised |= {
+            "norwood_hamilton_stage": replace(
+                COLUMN["norwood_hamilton_stage"], label="Norwood–Hamilton stage, grouped", allowed="I–II; III–IV; V–VII"
+            ),
+            "ludwig_stage": replace(COLUMN["ludwig_stage"], label="Ludwig stage, grouped", allowed="I; II–III"),
+            "salt_score_pct": replace(
+                COLUMN["salt_score_pct"],
+                label="SALT class (Olsen 2004)",
+                type="code",
+                unit="% of scalp, in classes",
+                allowed="S0 = no loss; S1 < 25 %; S2 25–49 %; S3 50–74 %; S4 75–99 %; S5 100 %",
+            ),
+        }
+    return [
+        generalised.get(column.name, column)
+        for column in SESSION_COLUMNS
+        if column is not SESSION_DATE or filters.limited_data_set
+    ]
+
+
+COLUMN = {column.name: column for column in SESSION_COLUMNS}
+
 CODEBOOK_COLUMNS = ["file", "variable", "label", "type", "unit", "allowed_values"]
-FILES = {
-    "sessions.csv": SESSION_COLUMNS,
-    "blend_components.csv": BLEND_COLUMNS,
-    "outcomes.csv": OUTCOME_COLUMNS,
-    "delayed_adverse_events.csv": DELAYED_EVENT_COLUMNS,
-}
 
 
-def codebook_rows():
+def file_columns(filters):
+    """Each file's columns, by file name, as these filters write them."""
+    return {
+        "sessions.csv": session_columns(filters),
+        "blend_components.csv": BLEND_COLUMNS,
+        "outcomes.csv": OUTCOME_COLUMNS,
+        "delayed_adverse_events.csv": DELAYED_EVENT_COLUMNS,
+    }
+
+
+def codebook_rows(filters):
     yield CODEBOOK_COLUMNS
-    for file_name, columns in FILES.items():
+    for file_name, columns in file_columns(filters).items():
         for column in columns:
             yield [file_name, column.name, column.label, column.type, column.unit, column.allowed]

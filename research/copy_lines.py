@@ -16,13 +16,15 @@ first slice. Within a slice the rows are sorted before the costly cells are comp
 database sends each row as soon as it is made and the pseudonyms are made here meanwhile.
 """
 
+from decimal import Decimal
+
 from django.db import connection
 from django.utils import timezone
 
 from clinic.vocabularies import ScalpZone
-from research.columns import SESSION_COLUMNS
+from research.columns import session_columns
 from research.files import csv_lines
-from research.query import FORMULA_STARTS, OLDEST_EXPORTED_AGE, ORDER_BY, export_transaction, pseudonym, pseudonym_key
+from research.query import FORMULA_STARTS, ORDER_BY, export_transaction, privacy_plan, pseudonym, pseudonym_key
 from sessions.models import ImmediateAdverseEvent
 
 CHUNK_SESSIONS = 20_000
@@ -118,20 +120,23 @@ DERIVED = {
     "blend": BLEND_PHRASES,
 }
 
-# One cell per research.columns.SESSION_COLUMNS entry, in its order.
+# One cell per research.columns.session_columns entry, in its order. The ids and the quasi-identifiers come
+# first and raw: as the rows arrive, the pseudonyms replace the ids, and the quasi-identifiers are generalised
+# and withheld by research.privacy's plan, the withholding level written after them (_Sink).
 CELLS = {
-    "session_id": "r.session_id",  # the pseudonyms replace both ids as the rows arrive (_Sink)
+    "session_id": "r.session_id",
     "patient_id": "r.patient_id",
-    "age_years": f"CASE WHEN r.age > {OLDEST_EXPORTED_AGE} THEN '90+' ELSE r.age::text END",
-    "sex": _text("r.sex"),
-    "diagnosis": _text("r.diagnosis"),
-    "norwood_hamilton_stage": _text("r.norwood"),
-    "ludwig_stage": _text("r.ludwig"),
+    "age_years": "r.age::text",
+    "sex": "r.sex",
+    "diagnosis": "r.diagnosis",
+    "norwood_hamilton_stage": "r.norwood",
+    "ludwig_stage": "r.ludwig",
     "salt_score_pct": _decimal("r.salt"),
     "fitzpatrick_type": _integer("r.fitzpatrick"),
     "technique": _text("r.technique"),
     "course_session_number": _integer("r.course_number"),
     "days_since_first_session": _integer("r.days"),
+    "session_date": "r.day::text",
     "device_kind": _text("r.device_kind"),
     "device_model": _text("r.device_model"),
     "cartridge_configuration": _text("r.configuration"),
@@ -157,15 +162,16 @@ CELLS = {
 
 def session_lines(filters, chunk_size=CHUNK_SESSIONS):
     """The sessions file as CSV lines: the header, then one line per session."""
-    yield from csv_lines([[column.name for column in SESSION_COLUMNS]])
+    columns = session_columns(filters)
+    yield from csv_lines([[column.name for column in columns]])
     with export_transaction(), connection.cursor() as cursor:
         # Each slice is short: compiling its expressions (JIT) would cost more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        key = pseudonym_key()
+        sink = _Sink(pseudonym_key(), filters.generalisation, privacy_plan(filters))
         after = None
         while True:
             up_to = _slice_end(cursor, after, chunk_size)
-            yield from _copy(cursor, _slice_query(cursor, filters, (after, up_to)), key)
+            yield from _copy(cursor, _slice_query(cursor, filters, columns, (after, up_to)), sink)
             if up_to is None:
                 break
             after = up_to
@@ -186,12 +192,12 @@ def _slice_end(cursor, after, chunk_size):
     return found[0] if found and found[1] else None
 
 
-def _slice_query(cursor, filters, patients):
+def _slice_query(cursor, filters, columns, patients):
     zone = cursor.mogrify("%s", [timezone.get_current_timezone_name()]).decode()
     raw = ", ".join(f"{expression.format(zone=zone)} AS {name}" for name, expression in RAW.items())
     select, params = filters.sql(columns=raw.replace("%", "%%"), patients=patients)
     derived = ", ".join(f"{expression} AS {name}" for name, expression in DERIVED.items())
-    cells = ", ".join(CELLS[column.name] for column in SESSION_COLUMNS)
+    cells = ", ".join(CELLS[column.name] for column in columns if column.name in CELLS)
     # The same order on the outside: PostgreSQL sees the rows come sorted and sorts nothing there.
     order = "ORDER BY r.patient_id, r.performed_at, r.session_id"
     query = f"""SELECT {cells} FROM (
@@ -200,28 +206,42 @@ def _slice_query(cursor, filters, patients):
     return cursor.mogrify(query, params).decode()
 
 
-def _copy(cursor, query, key):
-    sink = _Sink(key)
+def _copy(cursor, query, sink):
     _copy_expert(cursor, f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", sink)
-    yield from sink.lines
+    lines, sink.lines = sink.lines, []
+    yield from lines
 
 
 class _Sink:
-    """Takes COPY's rows as they come, one write each: session id and patient id in front, LF at the
-    end. Puts the pseudonyms in place of the ids (while the database makes the next rows) and ends
-    each line in the CRLF Python's csv module writes."""
+    """Takes COPY's rows as they come, one write each: session id, patient id and the seven raw
+    quasi-identifiers in front (codes and numbers: never quoted), LF at the end. Puts the pseudonyms in place
+    of the ids and the generalised, possibly withheld, quasi-identifiers with their level in place of the raw
+    ones (while the database makes the next rows), and ends each line in the CRLF Python's csv module writes."""
 
-    def __init__(self, key):
+    def __init__(self, key, generalisation, plan):
         self.key = key
+        self.generalisation = generalisation
+        self.plan = plan
         self.lines = []
         self.patient = (None, None)  # a patient's sessions come together: one pseudonym each
+        self.quasi = {}  # raw cells → written cells: few combinations, met again and again
 
     def write(self, row):
-        session_id, patient_id, cells = row.split(b",", 2)
+        session_id, patient_id, *raw, cells = row.split(b",", 9)
         if patient_id != self.patient[0]:
             self.patient = (patient_id, pseudonym("p", int(patient_id), self.key))
         session = pseudonym("s", int(session_id), self.key)
-        self.lines.append(f"{session},{self.patient[1]},{cells[:-1].decode()}\r\n")
+        raw = tuple(raw)
+        quasi = self.quasi.get(raw) or self.quasi.setdefault(raw, self._written(raw))
+        self.lines.append(f"{session},{self.patient[1]},{quasi},{cells[:-1].decode()}\r\n")
+
+    def _written(self, raw):
+        age, sex, diagnosis, norwood, ludwig, salt, fitzpatrick = (cell.decode() or None for cell in raw)
+        quasi = self.generalisation.cells(
+            int(age), sex, diagnosis, norwood, ludwig, Decimal(salt) if salt else None, int(fitzpatrick or 0) or None
+        )
+        written, level = self.plan.written(quasi)
+        return ",".join([*written, str(level)])
 
 
 def _copy_expert(cursor, sql, file):

@@ -23,15 +23,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from clinic.formatting import blend_phrase, dose_phrase
 from research import copy_lines
-from research.columns import BLEND_COLUMNS, DELAYED_EVENT_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
+from research.columns import BLEND_COLUMNS, DELAYED_EVENT_COLUMNS, OUTCOME_COLUMNS, session_columns
 from research.files import csv_lines
 from research.query import (
     FORMULA_STARTS,
-    OLDEST_EXPORTED_AGE,
     ORDER_BY,
     export_transaction,
+    privacy_plan,
     pseudonym,
     pseudonym_key,
+    whole_years,
 )
 from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, TreatmentSession
@@ -41,10 +42,12 @@ CHUNK_SIZE = 2000
 
 def session_rows(filters, chunk_size=CHUNK_SIZE):
     """The sessions file, wide: the header, then one row per session."""
-    yield [column.name for column in SESSION_COLUMNS]
+    yield [column.name for column in session_columns(filters)]
     key, zone = pseudonym_key(), timezone.get_current_timezone()
-    for record, blend in _sessions(filters, chunk_size):
-        yield _session_row(record, blend, key, zone)
+    with export_transaction():  # the privacy plan and the rows read one snapshot
+        plan = privacy_plan(filters)
+        for record, blend in _sessions(filters, chunk_size):
+            yield _session_row(record, blend, key, zone, plan, filters)
 
 
 def blend_rows(filters, chunk_size=CHUNK_SIZE):
@@ -178,7 +181,7 @@ def _chunks(sql, params, chunk_size):
                 yield record, blends.get(record[0], [])
 
 
-def _session_row(record, blend, key, zone):
+def _session_row(record, blend, key, zone, plan, filters):
     (
         session_id, patient_id, born, sex, diagnosis, norwood, ludwig, salt, fitzpatrick, technique, course_number,
         first_at, performed_at, device_kind, manufacturer, model_name, configuration, needle_count,
@@ -186,19 +189,18 @@ def _session_row(record, blend, key, zone):
         preset_version, deviation_count, deviation_summary,
     ) = record  # fmt: skip
     performed_on = _local_date(performed_at, zone)
+    age = whole_years(_as_date(born), performed_on)
+    quasi = filters.generalisation.cells(age, sex, diagnosis, norwood, ludwig, _decimal(salt), fitzpatrick)
+    written, withheld = plan.written(quasi)
     return [
         pseudonym("s", session_id, key),
         pseudonym("p", patient_id, key),
-        _age(_as_date(born), performed_on),
-        _text(sex),
-        _text(diagnosis),
-        _text(norwood),
-        _text(ludwig),
-        _number(salt),
-        _number(fitzpatrick),
+        *written,
+        str(withheld),
         _text(technique),
         _number(course_number),
         _number((performed_on - _local_date(first_at, zone)).days),
+        *([performed_on.isoformat()] if filters.limited_data_set else []),
         _text(device_kind),
         _text(f"{manufacturer} {model_name}" if manufacturer else ""),
         _text(configuration),
@@ -261,11 +263,6 @@ def _joined_codes(value):
 def _joined_json_codes(text):
     # The same few combinations of zones and events come back again and again: decode each once.
     return _text(";".join(json.loads(text)))
-
-
-def _age(born, on):
-    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return "90+" if years > OLDEST_EXPORTED_AGE else str(years)
 
 
 def _as_date(value):

@@ -5,13 +5,14 @@ PostgreSQL) read from here."""
 import hmac
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-OLDEST_EXPORTED_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group
+from research.privacy import Generalisation, Plan
+
 # A text cell starting with one of these is read as a formula by spreadsheet programs (NULs are
 # dropped from text cells first).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -80,10 +81,21 @@ class ExportFilters:
     preset: str = ""  # a preset's slug: every version
     clinician: int | None = None
     include_demo: bool = False
+    # Not filters, but what the files make of the rows: a limited data set (exact dates, for a researcher with a
+    # data use agreement; its reference) and the generalisation of the quasi-identifiers.
+    limited_data_set: str = ""
+    generalisation: Generalisation = Generalisation()  # noqa: RUF009 — frozen: one shared default is safe
 
     def described(self):
-        """The filters in use, for the audit trail."""
-        return {key: str(value) for key, value in asdict(self).items() if value not in ("", None, False)}
+        """The filters in use, and a generalisation other than the default, for the audit trail."""
+        described = {
+            key: str(value)
+            for key, value in asdict(self).items()
+            if key != "generalisation" and value not in ("", None, False)
+        }
+        if self.generalisation != Generalisation():
+            described["generalisation"] = self.generalisation.described()
+        return described
 
     @property
     def on_patients_only(self):
@@ -130,6 +142,65 @@ def _patient_slice(after, up_to):
         clauses.append(" AND s.patient_id <= %s")
         params.append(up_to)
     return "".join(clauses), params
+
+
+def privacy_plan(filters):
+    """The withholding of rare combinations for this export, and its privacy report (research.privacy)."""
+    generalisation = filters.generalisation
+    return Plan(
+        generalisation,
+        (
+            (patient, generalisation.cells(age, sex, diagnosis, norwood, ludwig, salt, fitzpatrick), rows)
+            for patient, age, sex, diagnosis, norwood, ludwig, salt, fitzpatrick, rows in quasi_identifiers(filters)
+        ),
+    )
+
+
+def whole_years(born, on):
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def quasi_identifiers(filters):
+    """(patient id, age in whole years, sex, diagnosis, Norwood-Hamilton, Ludwig, SALT, Fitzpatrick, rows) for
+    the rows of the sessions file; on PostgreSQL grouped (a patient's sessions at one age are one line)."""
+    if connection.vendor != "postgresql":
+        yield from _quasi_identifiers_in_python(filters)
+        return
+    with connection.cursor() as cursor:
+        zone = cursor.mogrify("%s", [timezone.get_current_timezone_name()]).decode().replace("%", "%%")
+        columns = (
+            f"s.patient_id AS patient, date_part('year', age((s.performed_at AT TIME ZONE {zone})::date, "
+            f"p.date_of_birth))::int AS age, {QUASI_IDENTIFIER_COLUMNS}"
+        )
+        sql, params = filters.sql(columns=columns)
+        cursor.execute(f"SELECT *, COUNT(*) FROM ({sql}) AS q GROUP BY 1, 2, 3, 4, 5, 6, 7, 8", params)  # noqa: S608
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
+
+
+QUASI_IDENTIFIER_COLUMNS = (
+    "p.sex AS sex, p.diagnosis AS diagnosis, p.norwood_hamilton_stage AS norwood, p.ludwig_stage AS ludwig, "
+    "p.salt_score AS salt, p.fitzpatrick_type AS fitzpatrick"
+)
+
+
+def _quasi_identifiers_in_python(filters):
+    zone = timezone.get_current_timezone()
+    sql, params = filters.sql(columns=f"s.patient_id, p.date_of_birth, s.performed_at, {QUASI_IDENTIFIER_COLUMNS}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for patient, born, performed_at, *cells in cursor.fetchall():
+            on = _parsed_moment(performed_at).astimezone(zone).date()
+            yield patient, whole_years(_parsed_date(born), on), *cells, 1
+
+
+def _parsed_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _parsed_moment(value):
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def session_counts(filters):

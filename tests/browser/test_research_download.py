@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from clinic.roles import RESEARCHER
-from research.columns import BLEND_COLUMNS, OUTCOME_COLUMNS, SESSION_COLUMNS
+from research.columns import file_columns
+from research.query import ExportFilters
 from tests.support.browser import log_in
 from tests.support.factories import BlendComponentFactory, PatientFactory, SessionFactory, UserFactory
 
@@ -28,8 +29,9 @@ def test_a_researcher_counts_and_downloads_the_de_identified_files(page, page_pr
     page.get_by_role("button", name="Count matching sessions").click()
 
     counts = page.locator("#counts")
-    expect(counts).to_contain_text(re.compile(r"1\s+session match"))
-    expect(counts).to_contain_text("1 more match but are left out")
+    expect(counts).to_contain_text(re.compile(r"Sessions to export:\s+fewer than 5"))
+    expect(counts).to_contain_text(re.compile(r"research consent:\s+fewer than 5"))
+    expect(page.locator("#privacy-report")).to_contain_text("k = 1")
 
     files = {}
     for link, name in (
@@ -48,7 +50,9 @@ def test_a_researcher_counts_and_downloads_the_de_identified_files(page, page_pr
     codebook = list(csv.DictReader(io.StringIO(files["codebook"])))
     assert [row["technique"] for row in sessions] == ["mmp"]
     assert len(blend) == 1 and blend[0]["session_id"] == sessions[0]["session_id"]
-    assert {row["variable"] for row in codebook} == {c.name for c in SESSION_COLUMNS + BLEND_COLUMNS + OUTCOME_COLUMNS}
+    assert [row["variable"] for row in codebook] == [
+        column.name for columns in file_columns(ExportFilters()).values() for column in columns
+    ]
     everything = "".join(files.values())
     assert "Quartermaine" not in everything and "P-31337" not in everything
     # Chromium ends a navigation that turns into a download with ERR_ABORTED: that is the download itself.

@@ -25,6 +25,8 @@ from audit.services import record_event, stored_snapshot
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
+from research.export import FILES as EXPORT_FILES
+from research.models import DataUseAgreement
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
@@ -153,6 +155,7 @@ EXPECTED = {
     "export-download(file_name=sessions)": RESEARCH,
     "export-download(file_name=blend_components)": RESEARCH,
     "export-download(file_name=outcomes)": RESEARCH,
+    "export-download(file_name=delayed_adverse_events)": RESEARCH,
     "export-download(file_name=codebook)": RESEARCH,
     # One's own account and second factor.
     "account": SIGNED_IN,
@@ -194,6 +197,8 @@ EXPECTED = {
     **model_admin("clinic_product", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_lot", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_user", EVERYTHING),
+    # Data use agreements (the limited data set): granted and revoked by the superuser, with their history.
+    **model_admin("research_datauseagreement", MASTER_DATA),
     "admin:auth_user_password_change": admin_page(OK),
     **model_admin("auth_group", EVERYTHING),
     **model_admin("axes_accessattempt", LOGIN_THROTTLING),
@@ -247,6 +252,7 @@ def world(db, clinician):
     AccessLog.objects.create(**access, path_info="/accounts/login/")
     AccessFailureLog.objects.create(**access, path_info="/accounts/login/")
     record_event(AuditAction.VIEW, patient, user=clinician)
+    DataUseAgreement.objects.create(researcher=UserFactory(roles=["researcher"]), reference="DUA-ROUTES")
 
     chosen = {Patient: patient, TreatmentSession: session, type(clinician): clinician}
     admin_objects = {}
@@ -296,7 +302,7 @@ def parameter_values(route, name, converter, world):
     if (name, converter, first_segment) == ("pk", "int", "accounts"):
         return [1]
     if (name, converter) == ("file_name", "slug"):
-        return ["sessions", "blend_components", "outcomes", "codebook"]  # the research export's files
+        return [*EXPORT_FILES, "codebook"]  # the research export's files
     if (name, converter) == ("app_label", "regex"):
         return sorted({model._meta.app_label for model in admin.site._registry})
     raise LookupError(f"route {route.key}: no value for parameter <{converter}:{name}>: teach parameter_values()")

@@ -83,6 +83,7 @@ def session_row(session):
         "ludwig_stage": patient.ludwig_stage,
         "salt_score_pct": plain(patient.salt_score),
         "fitzpatrick_type": plain(patient.fitzpatrick_type),
+        "quasi_identifiers_withheld": "0",  # as recorded: nothing generalised, nothing withheld
         "technique": session.technique,
         "course_session_number": str(number),
         "days_since_first_session": str((session.performed_on - first_day).days),

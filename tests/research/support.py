@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from clinic.mfa import VERIFIED_AT
 from research.export import blend_rows, session_lines
+from research.privacy import Generalisation
 from research.query import ExportFilters
 from research.views import download
 from tests.support.factories import BlendComponentFactory, LotFactory, SessionFactory
@@ -18,6 +19,12 @@ SESSIONS_URL = "/export/sessions.csv"
 BLEND_URL = "/export/blend_components.csv"
 CODEBOOK_URL = "/export/codebook.csv"
 PAGE_URL = "/export/"
+
+
+# Quasi-identifiers as recorded: for tests of the rows themselves (what generalisation and withholding do is
+# tested in tests/research/test_privacy.py).
+AS_RECORDED = Generalisation(age_band=1, fitzpatrick_grouped=False, staging_grouped=False, withhold_rare=False)
+EXACT = ExportFilters(generalisation=AS_RECORDED)
 
 
 def body(response):

@@ -38,17 +38,17 @@ def five_sessions():
 
 
 def test_a_download_records_one_event_with_user_filters_and_row_count(client_for, researcher, five_sessions):
-    params = {"technique": "mmp", "date_from": "2026-03-02", "date_to": "2026-03-31"}
+    params = {"technique": "mmp", "year_from": "2026", "year_to": "2026"}
 
     text = body(client_for(researcher).get(SESSIONS_URL, params, REMOTE_ADDR="192.0.2.44"))
 
-    assert text.count("\r\n") == 1 + 4
+    assert text.count("\r\n") == 1 + 5
     (event,) = export_events()
     assert (event.user, event.username, event.ip_address) == (researcher, "researcher", "192.0.2.44")
     assert event.detail == {
         "file": "sessions.csv",
-        "filters": {"technique": "mmp", "date_from": "2026-03-02", "date_to": "2026-03-31"},
-        "rows": 4,
+        "filters": {"technique": "mmp", "date_from": "2026-01-01", "date_to": "2026-12-31"},
+        "rows": 5,
         "complete": True,
     }
 

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from audit.models import AuditAction, AuditEvent
 from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import PresetStatus, ProtocolPreset
-from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, body, parse, session_with_blend
+from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse, session_with_blend
 from tests.support.dates import local
 from tests.support.db import module_rows, seed_literature_presets
 from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
@@ -63,7 +63,7 @@ def run(tmp_path, *args):
 FILTERS = [
     ([], {}),
     (["--technique", "mmp"], {"technique": "mmp"}),
-    (["--from", "2026-03-01", "--to", "2026-03-31"], {"date_from": "2026-03-01", "date_to": "2026-03-31"}),
+    (["--from-year", "2026", "--to-year", "2026"], {"year_from": "2026", "year_to": "2026"}),
     (["--diagnosis", "aa"], {"diagnosis": "aa"}),
     (["--preset", "barletta-mmp-triamcinolone-aa"], {"preset": "barletta-mmp-triamcinolone-aa"}),
     (["--include-demo"], {"include_demo": "on"}),
@@ -89,10 +89,18 @@ def test_the_clinician_filter_by_username(tmp_path, client_for, researcher, reco
     assert len(web) == 1 + 3
 
 
-def test_the_date_range_takes_both_whole_days(tmp_path, records):
-    files = run(tmp_path, "--from", "2026-03-01", "--to", "2026-03-31")
+def test_the_date_range_takes_both_whole_days_in_a_limited_data_set(tmp_path, records):
+    files = run(tmp_path, "--limited-data-set", "DUA-2026-07", "--from", "2026-03-01", "--to", "2026-03-31")
 
-    assert len(parse(files["out"])) == 1 + 3  # 1 March 00:00, 15 March, 31 March 23:00
+    rows = as_dicts(parse(files["out"]))
+    assert sorted(row["session_date"] for row in rows) == ["2026-03-01", "2026-03-15", "2026-03-31"]
+    (event, _blend) = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("pk")
+    assert event.detail["filters"]["limited_data_set"] == "DUA-2026-07"
+
+
+def test_day_level_dates_are_refused_without_a_limited_data_set(tmp_path, records):
+    with pytest.raises(CommandError, match="--from: A de-identified export chooses sessions by calendar year"):
+        run(tmp_path, "--from", "2026-03-01")
 
 
 def test_the_files_are_crlf_utf_8_and_neutralised(tmp_path, records):
@@ -192,14 +200,10 @@ def test_every_refused_option_is_named(tmp_path, records):
 
 def test_a_command_export_is_audited_as_a_page_export_is(tmp_path, client_for, researcher, records):
     doctor = records["doctor"]
-    body(
-        client_for(researcher).get(
-            SESSIONS_URL, {"technique": "mmp", "date_from": "2026-03-01", "clinician": doctor.pk}
-        )
-    )
+    body(client_for(researcher).get(SESSIONS_URL, {"technique": "mmp", "year_from": "2026", "clinician": doctor.pk}))
     call_command(
         "export_sessions",
-        *("--out", str(tmp_path / "s.csv"), "--technique", "mmp", "--from", "2026-03-01", "--clinician", "dr.export"),
+        *("--out", str(tmp_path / "s.csv"), "--technique", "mmp", "--from-year", "2026", "--clinician", "dr.export"),
         stdout=io.StringIO(),
     )
 
@@ -209,7 +213,7 @@ def test_a_command_export_is_audited_as_a_page_export_is(tmp_path, client_for, r
     assert shell.detail == page.detail
     assert page.detail == {
         "file": "sessions.csv",
-        "filters": {"technique": "mmp", "date_from": "2026-03-01", "clinician": str(doctor.pk)},
+        "filters": {"technique": "mmp", "date_from": "2026-01-01", "clinician": str(doctor.pk)},
         "rows": 2,
         "complete": True,
     }

@@ -30,19 +30,20 @@ DOWNLOADS = [SESSIONS_URL, BLEND_URL, CODEBOOK_URL]
 
 
 def counts(response):
-    """(sessions exported, sessions left out for lack of consent) as the page states them."""
+    """(sessions exported, sessions left out for lack of consent) as the page states them: a number, or
+    "fewer than 5" for a small count."""
     assert response.status_code == 200
     html = response.content.decode()
     block = re.search(r'<div class="alert alert-info" id="counts">(.*?)</div>', html, re.S)
     assert block, "the page shows no counts"
     text = " ".join(re.sub(r"<[^>]+>", "", block.group(1)).split())
     match = re.fullmatch(
-        r"(\d+) sessions? match(?:es)?,? and will be exported; (\d+) more match but are left out because "
-        r"the patient has not given research consent\.",
+        r"Sessions to export: ([\d,]+|fewer than 5)\. Left out because the patient has not given research "
+        r"consent: ([\d,]+|fewer than 5)\.",
         text,
     )
     assert match, text
-    return int(match.group(1)), int(match.group(2))
+    return tuple(int(n.replace(",", "")) if n[0].isdigit() else n for n in match.groups())
 
 
 def without_consent():
@@ -51,11 +52,11 @@ def without_consent():
 
 @pytest.fixture
 def population(clinician):
-    """3 exportable sessions (2 MMP), 2 without consent (1 MMP), 1 voided of each kind, 2 demo."""
+    """8 exportable sessions (6 MMP), 7 without consent (5 MMP), 1 voided of each kind, 2 demo."""
     consenting, refusing = PatientFactory(), without_consent()
-    for technique in (Technique.MMP, Technique.MMP, Technique.MICRONEEDLING):
+    for technique in [Technique.MMP] * 6 + [Technique.MICRONEEDLING] * 2:
         SessionFactory(patient=consenting, technique=technique)
-    for technique in (Technique.MMP, Technique.MICRONEEDLING):
+    for technique in [Technique.MMP] * 5 + [Technique.MICRONEEDLING] * 2:
         SessionFactory(patient=refusing, technique=technique)
     for patient in (consenting, refusing):
         void_record(record=SessionFactory(patient=patient), reason="Duplicate", by=clinician)
@@ -68,10 +69,16 @@ def population(clinician):
 def test_the_page_counts_matching_sessions_and_those_left_out_for_lack_of_consent(client_for, researcher, population):
     client = client_for(researcher)
 
-    assert counts(client.get(PAGE_URL, {"technique": ""})) == (3, 2)
-    assert counts(client.get(PAGE_URL, {"technique": Technique.MMP})) == (2, 1)
-    assert counts(client.get(PAGE_URL, {"technique": Technique.SMP})) == (0, 0)
-    assert counts(client.get(PAGE_URL, {"include_demo": "on"})) == (4, 3)
+    assert counts(client.get(PAGE_URL, {"technique": ""})) == (8, 7)
+    assert counts(client.get(PAGE_URL, {"technique": Technique.MMP})) == (6, 5)
+    assert counts(client.get(PAGE_URL, {"include_demo": "on"})) == (9, 8)
+
+
+def test_counts_below_five_are_not_told_exactly(client_for, researcher, population):
+    client = client_for(researcher)
+
+    assert counts(client.get(PAGE_URL, {"technique": Technique.MICRONEEDLING})) == ("fewer than 5", "fewer than 5")
+    assert counts(client.get(PAGE_URL, {"technique": Technique.SMP})) == ("fewer than 5", "fewer than 5")
 
 
 def test_the_count_agrees_with_the_rows_downloaded(client_for, researcher, population):
@@ -87,27 +94,23 @@ def test_the_count_all_sessions_link_counts_all_sessions(client_for, researcher,
     link = re.search(r'<a href="([^"]*)">Count all sessions</a>', page)
     assert link, "the page offers no way to count all sessions"
 
-    assert counts(client.get(PAGE_URL + link.group(1))) == (3, 2)
+    assert counts(client.get(PAGE_URL + link.group(1))) == (8, 7)
 
 
 def test_the_page_links_the_downloads_with_the_same_filters(client_for, researcher, population):
-    response = client_for(researcher).get(PAGE_URL, {"technique": Technique.MMP, "date_from": "2025-01-01"})
+    response = client_for(researcher).get(PAGE_URL, {"technique": Technique.MMP, "year_from": "2025"})
     html = response.content.decode()
 
-    for url in (SESSIONS_URL, BLEND_URL):
-        assert f'href="{url}?technique=mmp&amp;date_from=2025-01-01"' in html
+    for url in (SESSIONS_URL, BLEND_URL, CODEBOOK_URL):
+        assert f'href="{url}?technique=mmp&amp;year_from=2025"' in html
 
 
-def test_the_date_filter_on_the_page(client_for, researcher):
-    SessionFactory(performed_at=local(date(2026, 2, 27), 12))
-    SessionFactory(performed_at=local(date(2026, 3, 1), 12))
-    SessionFactory(performed_at=local(date(2026, 3, 31), 12))
-    SessionFactory(performed_at=local(date(2026, 4, 1), 12))
+def test_the_year_filter_on_the_page_takes_whole_calendar_years(client_for, researcher):
+    for day in [date(2024, 12, 31)] + [date(2025, 1, 1)] * 3 + [date(2025, 12, 31)] * 3 + [date(2026, 1, 1)]:
+        SessionFactory(performed_at=local(day, 0 if day.month == 1 else 23))
     client = client_for(researcher)
 
-    response = client.get(PAGE_URL, {"date_from": "2026-03-01", "date_to": "2026-03-31"})
-
-    assert counts(response) == (2, 0)
+    assert counts(client.get(PAGE_URL, {"year_from": "2025", "year_to": "2025"})) == (6, "fewer than 5")
 
 
 def test_the_preset_and_clinician_filters_on_the_page(client_for, researcher, seeded_presets):
@@ -119,7 +122,7 @@ def test_the_preset_and_clinician_filters_on_the_page(client_for, researcher, se
     client = client_for(researcher)
 
     params = {"preset": preset.slug, "clinician": doctor.pk}
-    assert counts(client.get(PAGE_URL, params)) == (1, 0)
+    assert counts(client.get(PAGE_URL, params)) == ("fewer than 5", "fewer than 5")
     _response, rows = fetch(client, SESSIONS_URL, **params)
     assert [row[0] for row in rows[1:]] == [pseudonym("s", picked.pk)]
 
@@ -129,7 +132,10 @@ def test_the_diagnosis_filter_on_the_page(client_for, researcher):
     SessionFactory(patient=PatientFactory(diagnosis=Diagnosis.FEMALE_PATTERN))
     SessionFactory(patient=PatientFactory(diagnosis=Diagnosis.FEMALE_PATTERN, research_consent=False))
 
-    assert counts(client_for(researcher).get(PAGE_URL, {"diagnosis": "fphl"})) == (1, 1)
+    for _ in range(4):
+        SessionFactory(patient=PatientFactory(diagnosis=Diagnosis.FEMALE_PATTERN))
+
+    assert counts(client_for(researcher).get(PAGE_URL, {"diagnosis": "fphl"})) == (5, "fewer than 5")
 
 
 # --- Who may export --------------------------------------------------------------------------
@@ -205,6 +211,13 @@ HOSTILE = [
     ({"date_from": "0001-01-01"}, "date_from"),
     ({"date_from": "1899-12-31", "date_to": "2101-01-01"}, "date_from"),
     ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "date_to"),
+    ({"year_from": "2026", "year_to": "2025"}, "year_to"),
+    ({"year_from": "1899"}, "year_from"),
+    ({"year_to": "99999999999999999999"}, "year_to"),
+    ({"year_from": "2025.5"}, "year_from"),
+    ({"limited_data_set": "on"}, "limited_data_set"),
+    ({"age": "3"}, "age"),
+    ({"staging": "<script>alert(1)</script>"}, "staging"),
     ({"preset": "' OR 1=1 --"}, "preset"),
     ({"preset": "no-such-preset"}, "preset"),
     ({"clinician": "abc"}, "clinician"),

@@ -8,16 +8,16 @@ import pandas as pd
 import pytest
 
 from clinic.dosage import ConcentrationUnit
-from clinic.roles import CLINICIAN, RESEARCHER
+from clinic.roles import CLINICIAN
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, Sex, Technique
 from protocols.models import EvidenceType, PresetBlendComponent, PresetStatus, ProtocolPreset
-from research.columns import BLEND_COLUMNS, SESSION_COLUMNS
-from research.query import pseudonym
+from research.columns import BLEND_COLUMNS, session_columns
+from research.export import FILES
+from research.query import ExportFilters, pseudonym
 from sessions.demo import create_demo_data
 from sessions.services import void_record
 from tests.research import oracle
-from tests.research.support import BLEND_URL, SESSIONS_URL, as_dicts, parse
-from tests.support.clients import signed_in
+from tests.research.support import AS_RECORDED, as_dicts, parse
 from tests.support.dates import local
 from tests.support.db import module_rows
 from tests.support.factories import (
@@ -193,11 +193,10 @@ def make_records(course_preset, clinician):
     return {"first": first, "second": second, "bare": bare, "third": third, "b1": b1, "b2": b2, "c1": c1}
 
 
-def download(client, url, **params):
-    """The raw bytes of a download, and its text."""
-    response = client.get(url, params)
-    assert response.status_code == 200
-    raw = b"".join(response.streaming_content)
+def download(file_name, **filters):
+    """The raw bytes of a file, and its text, with the quasi-identifiers as recorded (what generalising and
+    withholding them do is tested in test_privacy.py; the web download's own path in test_export_page.py)."""
+    raw = "".join(FILES[file_name](ExportFilters(generalisation=AS_RECORDED, **filters))).encode("utf-8")
     return raw, raw.decode("utf-8")
 
 
@@ -223,8 +222,7 @@ def world():
     """Made once for the module, and both files downloaded: the tests only read them."""
     course_preset = make_course_preset()
     records = make_records(course_preset, UserFactory(username="dr.round-trip", roles=[CLINICIAN]))
-    client = signed_in(UserFactory(username="researcher.round-trip", roles=[RESEARCHER]))
-    files = download(client, SESSIONS_URL), download(client, BLEND_URL)
+    files = download("sessions"), download("blend_components")
     return {"course_preset": course_preset, "records": records, "files": files}
 
 
@@ -248,7 +246,7 @@ def test_the_sessions_file_read_back_with_the_csv_module_matches_the_database(fi
     rows = parse(text)
     sessions, _components = oracle.expected()
 
-    assert rows[0] == [column.name for column in SESSION_COLUMNS]
+    assert rows[0] == [column.name for column in session_columns(ExportFilters())]
     assert as_dicts(rows) == sessions
 
 
@@ -303,6 +301,7 @@ def test_the_worked_example_session_by_session(files, records, course_preset):
         "ludwig_stage": "II",
         "salt_score_pct": "",
         "fitzpatrick_type": "3",
+        "quasi_identifiers_withheld": "0",
         "technique": "mmp",
         "course_session_number": "1",
         "days_since_first_session": "0",
@@ -349,6 +348,7 @@ def test_the_worked_example_session_by_session(files, records, course_preset):
         "diagnosis": "fphl",
         "ludwig_stage": "II",
         "fitzpatrick_type": "3",
+        "quasi_identifiers_withheld": "0",
         "technique": "microneedling",
         "course_session_number": "1",
         "days_since_first_session": "55",
@@ -378,13 +378,12 @@ def test_courses_without_a_preset_follow_the_technique(files, records):
     assert b1["preset_slug"] == b1["preset_version"] == b1["deviation_count"] == b1["deviations"] == ""
 
 
-def test_demo_data_round_trips(client_for, researcher, seeded_presets):
+def test_demo_data_round_trips(seeded_presets):
     create_demo_data(patients=12, sessions_per_patient=4, seed=7)
-    client = client_for(researcher)
     sessions, components = oracle.expected(include_demo=True)
 
-    raw, text = download(client, SESSIONS_URL, include_demo="on")
-    raw_blend, blend_text = download(client, BLEND_URL, include_demo="on")
+    raw, text = download("sessions", include_demo=True)
+    raw_blend, blend_text = download("blend_components", include_demo=True)
 
     assert sessions and components
     assert as_dicts(parse(text)) == sessions

@@ -110,7 +110,7 @@ def test_every_declared_measure_is_exported_with_its_code_and_unit_and_described
 
     header, *rows = outcome_rows(ExportFilters())
     exported = {(row[header.index("measure")], row[header.index("unit")]) for row in rows}
-    codebook = {row[1]: row for row in codebook_rows() if row[0] == "outcomes.csv"}
+    codebook = {row[1]: row for row in codebook_rows(ExportFilters()) if row[0] == "outcomes.csv"}
 
     assert exported == {(measure.export_code, measure.export_unit) for measure in ASSESSMENT_MEASURES}
     # Researchers' scripts read these codes and units: written out here, not read from the declaration.

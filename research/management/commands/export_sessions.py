@@ -12,7 +12,13 @@ from research.forms import ExportForm
 # A shell export has no user account: the audit trail names it by this username.
 SHELL_USERNAME = "(shell)"
 # The export page's form fields whose option is not simply "--<field>".
-OPTIONS = {"date_from": "--from", "date_to": "--to"}
+OPTIONS = {
+    "date_from": "--from",
+    "date_to": "--to",
+    "year_from": "--from-year",
+    "year_to": "--to-year",
+    "limited_data_set": "--limited-data-set",
+}
 
 
 class Command(BaseCommand):
@@ -29,8 +35,19 @@ class Command(BaseCommand):
         parser.add_argument("--delayed-events-out", help="Also write the delayed adverse events file (long) here.")
         parser.add_argument("--codebook-out", help="Also write the codebook here.")
         parser.add_argument("--technique", help=f"A technique's code: {', '.join(Technique.values)}.")
-        parser.add_argument("--from", dest="date_from", help="First session date, YYYY-MM-DD.")
-        parser.add_argument("--to", dest="date_to", help="Last session date, YYYY-MM-DD.")
+        parser.add_argument("--from-year", dest="year_from", help="First year of the sessions, e.g. 2025.")
+        parser.add_argument("--to-year", dest="year_to", help="Last year of the sessions.")
+        parser.add_argument(
+            "--limited-data-set",
+            metavar="AGREEMENT",
+            help="Export a limited data set (exact dates, day-level --from/--to) under this data use agreement's "
+            "reference, which the audit trail records.",
+        )
+        parser.add_argument("--from", dest="date_from", help="First session date, YYYY-MM-DD (limited data set).")
+        parser.add_argument("--to", dest="date_to", help="Last session date, YYYY-MM-DD (limited data set).")
+        parser.add_argument("--age", choices=["1", "5", "10"], help="Ages in exact years or 5- or 10-year bands.")
+        parser.add_argument("--fitzpatrick", choices=["grouped", "exact"], help="Fitzpatrick types (grouped).")
+        parser.add_argument("--staging", choices=["grouped", "exact"], help="Stages (grouped).")
         parser.add_argument("--diagnosis", help=f"A diagnosis' code: {', '.join(Diagnosis.values)}.")
         parser.add_argument("--preset", help="A published or retired preset's slug (every version).")
         parser.add_argument("--clinician", help="A clinician's username.")
@@ -55,14 +72,15 @@ class Command(BaseCommand):
                 rows = _exhaust(lines, path) - 1  # the header is not a row of data
                 self.stdout.write(f"{path}: {rows} rows in {time.perf_counter() - started:.1f} s")
         if codebook_out:
-            variables = _exhaust(_written(codebook_out, csv_lines(codebook_rows())), codebook_out) - 1
+            variables = _exhaust(_written(codebook_out, csv_lines(codebook_rows(filters))), codebook_out) - 1
             self.stdout.write(f"{codebook_out}: {variables} variables")
 
 
 def _filters(options):
     """The export page's form bound to the options (the clinician by username); its errors as one CommandError."""
     data = {name: options[name] for name in ExportForm.base_fields if options.get(name) not in (None, "", False)}
-    form = ExportForm(data, clinician_by="username")
+    agreement = (options.get("limited_data_set") or "").strip()
+    form = ExportForm(data | {"limited_data_set": bool(agreement)}, clinician_by="username", agreement=agreement)
     if not form.is_valid():
         raise CommandError(
             " ".join(
