@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from clinic.dosage import ConcentrationUnit
 from clinic.models import CartridgeConfiguration, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
-from research.privacy import WITHHELD, K
+from research.privacy import WITHHELD, K, age_bands
 from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Anaesthesia, DelayedEventKind, Endpoint, ImmediateAdverseEvent, Severity
 
@@ -18,6 +18,14 @@ class Column:
     type: str  # text, integer, decimal, date, code, codes (";"-separated)
     unit: str = ""
     allowed: str = ""
+
+    @property
+    def choices(self):
+        """[(code, label)] of a code column (or of each code in a "codes" cell), read from `allowed`."""
+        if self.type not in ("code", "codes"):
+            return []
+        items = [item.split(" = ", 1) for item in self.allowed.split("; ")]
+        return [(item[0], item[-1]) for item in items]
 
 
 def codes(choices):
@@ -123,7 +131,7 @@ def session_columns(filters):
             COLUMN["age_years"],
             label=f"Age at the session: {described['age']}",
             type="code" if generalisation.age_band > 1 else "integer",
-            allowed="" if generalisation.age_band == 1 else "bands such as 40–49, and 90+",
+            allowed="" if generalisation.age_band == 1 else "; ".join(age_bands(generalisation.age_band)),
         ),
     }
     if generalisation.fitzpatrick_grouped:
@@ -144,7 +152,7 @@ def session_columns(filters):
                 label="SALT class (Olsen 2004)",
                 type="code",
                 unit="% of scalp, in classes",
-                allowed="S0 = no loss; S1 < 25 %; S2 25–49 %; S3 50–74 %; S4 75–99 %; S5 100 %",
+                allowed="S0 = no loss; S1 = under 25 %; S2 = 25–49 %; S3 = 50–74 %; S4 = 75–99 %; S5 = 100 %",
             ),
         }
     return [

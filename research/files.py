@@ -37,7 +37,7 @@ def _audited(rows, *, file_name, filters, user, username, actor):
     finally:
         # Close the source first: it holds a transaction that would roll the audit row back with it.
         rows.close()
-        _record_export(
+        record_export(
             file_name=file_name,
             filters=filters,
             rows=count,
@@ -48,7 +48,7 @@ def _audited(rows, *, file_name, filters, user, username, actor):
         )
 
 
-def _record_export(*, file_name, filters, rows, complete, user=None, username="", ip_address=None):
+def record_export(*, file_name, filters, rows, complete, user=None, username="", ip_address=None):
     record_event(
         AuditAction.EXPORT,
         user=user,

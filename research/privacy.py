@@ -100,6 +100,11 @@ class Generalisation:
         return FITZPATRICK_GROUPS[fitzpatrick] if self.fitzpatrick_grouped else str(fitzpatrick)
 
 
+def age_bands(band):
+    """Every age cell a band size can write, youngest first."""
+    return [Generalisation(age_band=band)._age(age) for age in range(0, OLDEST_AGE + 1, band)] + ["90+"]
+
+
 def withheld(cells, level):
     """The cells with what `level` withholds left empty."""
     if level == 0:

@@ -4,9 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.vocabularies import Diagnosis, Technique
+from research.bundle import write_bundle
 from research.columns import codebook_rows
 from research.export import FILES
-from research.files import audited, csv_lines
+from research.files import audited, csv_lines, record_export
 from research.forms import ExportForm
 
 # A shell export has no user account: the audit trail names it by this username.
@@ -29,7 +30,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--out", required=True, help="The sessions file to write (wide, one row per session).")
+        parser.add_argument("--out", help="The sessions file to write (wide, one row per session).")
+        parser.add_argument(
+            "--bundle",
+            help="Write the whole export as one ZIP here: every CSV, the codebook, the privacy report, a Frictionless "
+            "data package, a REDCap data dictionary and SPSS/Stata files with labels.",
+        )
         parser.add_argument("--blend-out", help="Also write the blend components file (long) here.")
         parser.add_argument("--outcomes-out", help="Also write the outcomes file (long) here.")
         parser.add_argument("--delayed-events-out", help="Also write the delayed adverse events file (long) here.")
@@ -53,8 +59,12 @@ class Command(BaseCommand):
         parser.add_argument("--clinician", help="A clinician's username.")
         parser.add_argument("--include-demo", action="store_true", help="Include synthetic demo records.")
 
-    def handle(self, *args, out, blend_out, outcomes_out, delayed_events_out, codebook_out, **options):
+    def handle(self, *args, out, bundle, blend_out, outcomes_out, delayed_events_out, codebook_out, **options):
+        if not (out or bundle):
+            raise CommandError("Say where to write: --out for the sessions file, or --bundle for the ZIP.")
         filters = _filters(options)
+        if bundle:
+            self._bundle(filters, bundle)
         for path, name in (
             (out, "sessions"),
             (blend_out, "blend_components"),
@@ -74,6 +84,25 @@ class Command(BaseCommand):
         if codebook_out:
             variables = _exhaust(_written(codebook_out, csv_lines(codebook_rows(filters))), codebook_out) - 1
             self.stdout.write(f"{codebook_out}: {variables} variables")
+
+    def _bundle(self, filters, path):
+        started = time.perf_counter()
+        complete, rows = False, {}
+        try:
+            with Path(path).open("wb") as target:
+                rows = write_bundle(filters, target)
+            complete = True
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
+        finally:
+            record_export(
+                file_name="bundle.zip",
+                filters=filters,
+                rows=rows.get("sessions", 0),
+                complete=complete,
+                username=SHELL_USERNAME,
+            )
+        self.stdout.write(f"{path}: {rows['sessions']} sessions in {time.perf_counter() - started:.1f} s")
 
 
 def _filters(options):
