@@ -45,8 +45,8 @@ run: $(VENV)/.runtime node_modules/.installed var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py first_run
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --no-input
-	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn, DEBUG off, plain HTTP (Ctrl+C to stop)"
-	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config deploy/gunicorn.conf.py
+	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn and the export worker, DEBUG off, plain HTTP (Ctrl+C to stop)"
+	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) deploy/serve
 
 dev: $(VENV)/.runtime node_modules/.installed var/secret_key
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "sessions.apps.TreatmentSessionsConfig",
     "protocols",
@@ -260,6 +262,12 @@ MAX_REQUEST_PIXELS = 200_000_000
 # The key of the research export's pseudonyms. Keep it secret and unchanged: the same key gives
 # the same pseudonyms in every export. Empty: derived from SECRET_KEY.
 RESEARCH_PSEUDONYM_KEY = os.environ.get("RESEARCH_PSEUDONYM_KEY", "")  # used as it is, spaces too
+
+# Exports written in the background (research/tasks.py): django-tasks' database backend, run by
+# `manage.py db_worker` (`make run` starts one beside the server; deploy/systemd/scalp-worker.service in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A file matching more sessions than this is written in the background rather than streamed (bundles always are).
+BACKGROUND_EXPORT_SESSIONS = int(env("RESEARCH_BACKGROUND_EXPORT_SESSIONS", "200000"))
 
 # The key that seals the audit trail's rows and chains them (audit/integrity.py). Keep it secret, unchanged, and
 # out of the database's backups: with it, whoever can write to the database could forge a trail that verifies.

@@ -1,5 +1,9 @@
 """Who may export a limited data set (exact dates): a researcher under a data use agreement an administrator
-recorded. Granted, changed and revoked in the admin only, each write audited."""
+recorded (granted, changed and revoked in the admin only, each write audited); and the exports written in the
+background."""
+
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -57,3 +61,55 @@ def agreement_in_force(user):
     if not (user and user.is_authenticated):
         return None
     return DataUseAgreement.objects.in_force().filter(researcher=user).order_by("-starts_on", "-pk").first()
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being written"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class ExportJob(models.Model):
+    """An export written in the background (a bundle, or a file too large for one request): its progress, and the
+    file in the configured storage for its creator only, for KEPT_HOURS."""
+
+    KEPT_HOURS = 24
+    audit_name = "export_job"  # how the audit trail names it
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
+    file_name = models.CharField(max_length=40)  # "sessions", "blend_components", … or "bundle"
+    query = models.TextField(help_text="The export form's filters, as the page's address carries them.")
+    described = models.JSONField(default=dict, help_text="The filters as the audit trail describes them.")
+    status = models.CharField(max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
+    rows_total = models.PositiveBigIntegerField(default=0)
+    rows_written = models.PositiveBigIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.download_name} for {self.requested_by} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = timezone.now() + timedelta(hours=self.KEPT_HOURS)
+        super().save(*args, **kwargs)
+
+    @property
+    def download_name(self):
+        return f"{self.file_name}.zip" if self.file_name == "bundle" else f"{self.file_name}.csv"
+
+    @property
+    def expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.rows_written / self.rows_total)) if self.rows_total else 0

@@ -26,7 +26,8 @@ from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
 from research.export import FILES as EXPORT_FILES
-from research.models import DataUseAgreement
+from research.jobs import write_export
+from research.models import DataUseAgreement, ExportJob
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
@@ -157,6 +158,10 @@ EXPECTED = {
     "export-download(file_name=outcomes)": RESEARCH,
     "export-download(file_name=delayed_adverse_events)": RESEARCH,
     "export-download(file_name=codebook)": RESEARCH,
+    # Background exports: asked by POST; followed and downloaded by their creator alone (a 404 for anyone else).
+    "export-job-create": per_role(FORBIDDEN, anonymous=TO_LOGIN, researcher=NOT_ALLOWED, superuser=NOT_ALLOWED),
+    "export-job-progress": per_role(FORBIDDEN, anonymous=TO_LOGIN, researcher=NOT_FOUND, superuser=NOT_FOUND),
+    "export-job-download": per_role(FORBIDDEN, anonymous=TO_LOGIN, researcher=NOT_FOUND, superuser=NOT_FOUND),
     # One's own account and second factor.
     "account": SIGNED_IN,
     "password-change": SIGNED_IN,
@@ -199,6 +204,8 @@ EXPECTED = {
     **model_admin("clinic_user", EVERYTHING),
     # Data use agreements (the limited data set): granted and revoked by the superuser, with their history.
     **model_admin("research_datauseagreement", MASTER_DATA),
+    # The export worker's tasks (django-tasks-db): read by the superuser, never written there.
+    **model_admin("django_tasks_database_dbtaskresult", {**AUDIT_TRAIL}),
     "admin:auth_user_password_change": admin_page(OK),
     **model_admin("auth_group", EVERYTHING),
     **model_admin("axes_accessattempt", LOGIN_THROTTLING),
@@ -231,6 +238,7 @@ class World:
     photo: SessionPhoto
     assessment: Assessment
     delayed_event: DelayedAdverseEvent
+    export_job: ExportJob
     admin_objects: dict
 
 
@@ -252,7 +260,11 @@ def world(db, clinician):
     AccessLog.objects.create(**access, path_info="/accounts/login/")
     AccessFailureLog.objects.create(**access, path_info="/accounts/login/")
     record_event(AuditAction.VIEW, patient, user=clinician)
-    DataUseAgreement.objects.create(researcher=UserFactory(roles=["researcher"]), reference="DUA-ROUTES")
+    someone_researching = UserFactory(roles=["researcher"])
+    DataUseAgreement.objects.create(researcher=someone_researching, reference="DUA-ROUTES")
+    # Someone else's export: nobody but its creator sees it (and the worker's task for it, in the admin).
+    export_job = ExportJob.objects.create(requested_by=someone_researching, file_name="bundle", query="")
+    write_export.enqueue(str(export_job.pk))
 
     chosen = {Patient: patient, TreatmentSession: session, type(clinician): clinician}
     admin_objects = {}
@@ -272,6 +284,7 @@ def world(db, clinician):
         photo=session.photos.get(),
         assessment=assessment,
         delayed_event=delayed_event,
+        export_job=export_job,
         admin_objects=admin_objects,
     )
 
@@ -288,6 +301,7 @@ def parameter_values(route, name, converter, world):
         ("pk", "int", "assessments"): world.assessment.pk,
         ("pk", "int", "delayed-events"): world.delayed_event.pk,
         ("pk", "uuid"): world.photo.pk,
+        ("pk", "uuid", "export"): world.export_job.pk,
         ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,
         ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site
         ("url", "regex"): "no-such-page/",  # the admin's catch-all
