@@ -39,6 +39,11 @@ def _text(column):
     return f"NULLIF(CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"
 
 
+def _code(column):
+    """A raw code ahead of _Sink: empty → NULL, which COPY leaves unquoted (it writes an empty text as "")."""
+    return f"NULLIF({column}, '')"
+
+
 def _decimal(column):
     return f"trim_scale({column})::text"
 
@@ -127,10 +132,10 @@ CELLS = {
     "session_id": "r.session_id",
     "patient_id": "r.patient_id",
     "age_years": "r.age::text",
-    "sex": "r.sex",
-    "diagnosis": "r.diagnosis",
-    "norwood_hamilton_stage": "r.norwood",
-    "ludwig_stage": "r.ludwig",
+    "sex": _code("r.sex"),
+    "diagnosis": _code("r.diagnosis"),
+    "norwood_hamilton_stage": _code("r.norwood"),
+    "ludwig_stage": _code("r.ludwig"),
     "salt_score_pct": _decimal("r.salt"),
     "fitzpatrick_type": _integer("r.fitzpatrick"),
     "technique": _text("r.technique"),

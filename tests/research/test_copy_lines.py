@@ -19,7 +19,7 @@ from research.files import csv_lines
 from research.query import ExportFilters, pseudonym, pseudonym_key
 from sessions.models import TreatmentSession
 from sessions.services import void_record
-from tests.research.support import SESSIONS_URL, as_dicts, body, parse
+from tests.research.support import EXACT, SESSIONS_URL, as_dicts, body, parse
 from tests.support.dates import local
 from tests.support.factories import BlendComponentFactory, DeviceFactory, LotFactory, PatientFactory, SessionFactory
 
@@ -112,7 +112,7 @@ def test_the_lines_are_the_bytes_python_writes(awkward_world):
 
 
 def test_hostile_text_is_neutralised_and_quoted_by_the_database_too(awkward_world):
-    text = "".join(session_lines(ExportFilters()))
+    text = "".join(session_lines(EXACT))
 
     assert '\'=HYPERLINK(""http://x"",""y"")' in text
     assert '"Line one\nline two' in text
@@ -223,8 +223,8 @@ def test_local_days_follow_the_current_time_zone(settings):
         # 00:30 on the birthday in Auckland is still the day before in UTC.
         SessionFactory(patient=patient, performed_at=local(date(2026, 6, 15), hour=0, minute=30))
         SessionFactory(patient=patient, performed_at=local(date(2026, 6, 16), hour=23, minute=30))
-        rows = as_dicts(parse("".join(session_lines(ExportFilters()))))
-        assert rows == as_dicts(list(session_rows(ExportFilters())))
+        rows = as_dicts(parse("".join(session_lines(EXACT))))
+        assert rows == as_dicts(list(session_rows(EXACT)))
 
     assert [(row["age_years"], row["days_since_first_session"]) for row in rows] == [("46", "0"), ("46", "1")]
 
