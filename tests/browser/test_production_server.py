@@ -1,5 +1,6 @@
-"""The application as `make run` serves it, in a real browser: gunicorn with deploy/gunicorn.conf.py,
-DEBUG off, static files collected with the production storage and served by WhiteNoise.
+"""The application as `make run` serves it, in a real browser: deploy/serve (gunicorn with deploy/gunicorn.conf.py
+and the export worker beside it), DEBUG off, static files collected with the production storage and served by
+WhiteNoise.
 
 Not Django's live server: that one finds static files itself and serves them unhashed, which is how
 an unstyled production page once went unnoticed. The server here runs in its own processes against a
@@ -10,8 +11,10 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +31,9 @@ pytestmark = pytest.mark.browser
 BASE_DIR = Path(settings.BASE_DIR)
 PASSWORD = "a long enough password for the test"
 # A clinician for each test, each with an authenticator app whose key the test knows: a code works once.
-AUTHENTICATOR_KEYS = {f"dr.production{n}": secrets.token_hex(20) for n in range(1, 4)}
+AUTHENTICATOR_KEYS = {f"dr.production{n}": secrets.token_hex(20) for n in range(1, 4)} | {
+    "researcher.production": secrets.token_hex(20)
+}
 YEAR = 365 * 24 * 3600
 HASHED_STYLESHEET = re.compile(r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css$")
 # Run by `manage.py shell`, in one process (each manage.py start costs a second): migrate, collect the static
@@ -46,7 +51,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from clinic.models import Patient, User
-from clinic.roles import CLINICIAN
+from clinic.roles import CLINICIAN, RESEARCHER
 from sessions.models import PhotoPhase, PhotoView
 from sessions.photos import prepare_photo
 from sessions.services import NewPhoto, save_session
@@ -55,9 +60,10 @@ call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
 call_command("demo_data", patients=1, sessions_per_patient=2, seed=7)
 for username, key in {AUTHENTICATOR_KEYS!r}.items():
-    clinician = User.objects.create_user(username, password={PASSWORD!r})
-    clinician.groups.add(Group.objects.get(name=CLINICIAN))
-    TOTPDevice.objects.create(user=clinician, name="Authenticator app", key=key, confirmed=True)
+    user = User.objects.create_user(username, password={PASSWORD!r})
+    user.groups.add(Group.objects.get(name=RESEARCHER if username.startswith("researcher") else CLINICIAN))
+    TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True)
+clinician = User.objects.get(username="dr.production1")
 patient = Patient.objects.get()
 Patient.objects.filter(pk=patient.pk).update(photo_consent=True, photo_consent_date=patient.date_of_birth)
 for session, phase, colour in zip(
@@ -121,14 +127,15 @@ def production_server(tmp_path_factory):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     patient = json.loads(_manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1])
 
-    log = root / "gunicorn.log"
+    log = root / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"],
+            [str(BASE_DIR / "deploy" / "serve")],
             cwd=BASE_DIR,
-            env=env,
+            env=env | {"BIN": str(Path(sys.executable).parent)},
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -139,7 +146,7 @@ def production_server(tmp_path_factory):
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
 
 
@@ -232,3 +239,35 @@ def test_the_compare_slider_reveals_the_later_photo(browser, production_server):
         assert top.evaluate("img => getComputedStyle(img).clipPath") == "inset(0px 100% 0px 0px)"
         assert csp_violations(page) == []
         assert problems == []
+
+
+def test_a_researcher_prepares_the_bundle_in_the_background_and_downloads_it(browser, production_server, tmp_path):
+    url, _ = production_server
+    with signed_in_page(browser, url, "researcher.production") as (page, problems):
+        page.get_by_role("link", name="Research export", exact=True).click()
+        page.get_by_label("Include synthetic demo records").check()
+        page.get_by_role("button", name="Count matching sessions").click()
+        expect(page.locator("#privacy-report")).to_contain_text("k = ")
+        page.get_by_role("button", name=re.compile("Prepare the bundle")).click()
+
+        row = page.locator("#export-jobs tbody tr").first
+        expect(row).to_contain_text("bundle.zip")
+        page.evaluate("window.notReloaded = true")
+        # The worker writes it; the page follows it without a reload, then offers the download.
+        download_link = row.get_by_role("link", name="Download")
+        expect(download_link).to_be_visible(timeout=60_000)
+        expect(row).to_contain_text("Ready to download: 2 of 2 sessions")
+        assert page.evaluate("window.notReloaded") is True
+        with page.expect_download() as download:
+            download_link.click()
+        path = tmp_path / "bundle.zip"
+        download.value.save_as(path)
+
+        with zipfile.ZipFile(path) as bundle:
+            names = set(bundle.namelist())
+            sessions = bundle.read("sessions.csv").decode("utf-8")
+        assert {"datapackage.json", "sessions.sav", "sessions.dta", "redcap_data_dictionary.csv"} <= names
+        assert sessions.count("\r\n") == 1 + 2
+        assert csp_violations(page) == []
+        downloads = [problem for problem in problems if ".zip" in problem or "download" in problem]
+        assert [problem for problem in problems if problem not in downloads] == []

@@ -19,7 +19,7 @@ from tests.research.support import PAGE_URL, SESSIONS_URL
 from tests.support.clients import signed_in
 from tests.support.db import media_files
 from tests.support.factories import SessionFactory, UserFactory
-from tests.support.pages import text
+from tests.support.pages import text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_a_bundle_is_asked_written_by_the_task_and_downloaded_by_its_creator(cli
     job = ask(client, "bundle")
     queued = client.get(reverse("export-job-progress", args=[job.pk])).json()
     assert (job.status, job.rows_total, queued["download"]) == (ExportJobStatus.QUEUED, 6, None)
-    assert "bundle.zip" in text(client.get(PAGE_URL, {"technique": ""}))
+    listed = text_of(client.get(PAGE_URL, {"technique": ""}), "export-jobs")
+    assert "bundle.zip Waiting for the worker: 0 of 6 sessions" in listed
 
     job = run(job)
     progress = client.get(reverse("export-job-progress", args=[job.pk])).json()
@@ -70,7 +71,7 @@ def test_nobody_else_sees_or_downloads_an_export(client_for, researcher, session
 
     for name in ("export-job-progress", "export-job-download"):
         assert colleague.get(reverse(name, args=[job.pk])).status_code == 404
-    assert "bundle.zip" not in text(colleague.get(PAGE_URL))
+    assert text_of(colleague.get(PAGE_URL), "export-jobs") is None
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT, detail__downloaded=True).exists()
 
 

@@ -1,5 +1,41 @@
 """Reading the pages the test client gets back."""
 
+from html.parser import HTMLParser
+
 
 def text(response):
     return response.content.decode()
+
+
+def text_of(response, element_id):
+    """The text inside the element with this id in the page's body (whitespace folded), or None when the body has
+    no such element."""
+    reader = _ElementText(element_id)
+    reader.feed(text(response))
+    return " ".join(" ".join(reader.parts).split()) if reader.found else None
+
+
+class _ElementText(HTMLParser):
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, element_id):
+        super().__init__()
+        self.element_id, self.depth, self.found, self.parts = element_id, 0, False, []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        self.in_body = self.in_body or tag == "body"
+        if tag in self.VOID or not self.in_body:
+            return
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth, self.found = 1, True
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
