@@ -3,7 +3,8 @@
 PostgreSQL (a scratch database, recreated each run), the S3-compatible server and Redis are
 shared; two gunicorn app servers serve the same clinic behind a round-robin balancer with no sticky
 sessions. A clinician's and a researcher's journey goes through the balancer while the app server
-that took the first photo upload is stopped (SIGTERM) halfway. Exits non-zero on any error.
+that queued the researcher's bundle is stopped (SIGTERM) halfway; the export worker starts after it, writes the
+bundle to S3, and the other server serves its download. Exits non-zero on any error.
 """
 
 import os
@@ -137,11 +138,15 @@ def report(journey, failover):
         f"the comparison of both sessions was built by {facts.get('composite_by')}; "
         f"sessions.csv had {facts.get('exported_rows')} rows"
     )
+    print(
+        f"The bundle was asked via {facts.get('bundle_asked_via')}, which was then stopped; the worker wrote it to "
+        f"the storage and {facts.get('bundle_served_by')} served its download"
+    )
     return errors, servers
 
 
 def main():
-    servers, balancer = {}, None
+    servers, balancer, worker = {}, None, None
     try:
         env, users, equipment, s3 = prepare()
         for name in ("app-a", "app-b"):
@@ -158,7 +163,8 @@ def main():
         print(f"Balancer on {balancer.url}: {balancer.states()}")
 
         failover = Failover(balancer, servers)
-        journey = Journey(balancer.url, users, equipment, failover.stop)
+        worker = stack.Worker({**env, "DJANGO_MEDIA_ROOT": env["DJANGO_MEDIA_ROOT"].format(name="worker")})
+        journey = Journey(balancer.url, users, equipment, failover.stop, worker.start)
         failure = None
         try:
             journey.run()
@@ -175,6 +181,8 @@ def main():
         print("\nScale-out check passed.")
         return 0
     finally:
+        if worker is not None:
+            worker.stop()
         for server in servers.values():
             server.stop()
         if balancer is not None:

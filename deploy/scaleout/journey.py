@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import time
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,8 @@ from PIL import Image
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PHOTO_LINK = re.compile(r'href="/photos/([0-9a-f-]{36})/"')
+EXPORT_JOB = re.compile(r'data-progress-url="(/export/jobs/[0-9a-f-]{36}/)"')
+BUNDLE_WAIT_S = 120
 TIMEOUT = (5, 330)  # connect, read: the export may take as long as the balancer allows
 
 
@@ -80,11 +83,12 @@ class Browser:
             raise JourneyError(f"{answer.step}: {response.request.method} {response.url} answered {answer.status}")
         return response
 
-    def submit(self, step, form_path, data, files=None):
-        """GET the form, POST it back with its CSRF token; return where the 302 leads."""
+    def submit(self, step, form_path, data, files=None, action=None):
+        """GET the form's page, POST the form (to `action`, or back to the page) with its CSRF token; return where
+        the 302 leads."""
         token = CSRF_FIELD.search(self.get(f"{step} (form)", form_path).text).group(1)
         response = self.request(
-            step, "POST", form_path, expect=302, data={**data, "csrfmiddlewaretoken": token}, files=files
+            step, "POST", action or form_path, expect=302, data={**data, "csrfmiddlewaretoken": token}, files=files
         )
         return response.headers["Location"], self.answers[-1].server
 
@@ -137,14 +141,14 @@ def session_post(performed_at, device, cartridge):
 
 
 class Journey:
-    """The clinician's and the researcher's steps; `stop_one_server(name)` is called midway and
-    must stop the app server of that name."""
+    """The clinician's and the researcher's steps; `stop_one_server(name)` is called midway and must stop the app
+    server of that name; `start_worker()` is called after it, and must start the export worker."""
 
-    def __init__(self, base_url, users, equipment, stop_one_server):
+    def __init__(self, base_url, users, equipment, stop_one_server, start_worker):
         self.clinician = Browser(base_url)
         self.researcher = Browser(base_url)
         self.users, self.equipment = users, equipment
-        self.stop_one_server = stop_one_server
+        self.stop_one_server, self.start_worker = stop_one_server, start_worker
         self.facts = {}
 
     @property
@@ -162,8 +166,11 @@ class Journey:
         self.facts["uploaded_by"] = uploaded_by
         self.fetch_from_the_other_server(first_photo, uploaded_by)
 
-        self.stop_one_server(uploaded_by)
-        self.facts["stopped"] = uploaded_by
+        # The app server that queued the researcher's bundle stops before any worker has run: the task waits in
+        # the database, not in an app server.
+        asked_via = self.ask_for_the_bundle()
+        self.stop_one_server(asked_via)
+        self.facts["stopped"] = asked_via
 
         second_photo, _ = self.log_session(2, patient_path, datetime.now() - timedelta(hours=2))
         browser.get("compare page", f"{patient_path}/compare/?view=vertex")
@@ -173,7 +180,9 @@ class Journey:
         is_jpeg = download.headers["Content-Type"] == "image/jpeg" and len(download.content) > 10_000
         require(is_jpeg, "the compare download is not a JPEG")
         self.facts["composite_by"] = browser.answers[-1].server
+        self.start_worker()
         self.export()
+        self.download_the_bundle()
 
     def log_session(self, number, patient_path, performed_at):
         data = session_post(performed_at, *self.equipment)
@@ -197,9 +206,32 @@ class Journey:
                 return
         raise JourneyError(f"after {tries} tries only {uploaded_by}, which took the upload, served the photo")
 
-    def export(self):
+    def ask_for_the_bundle(self):
         browser = self.researcher
         browser.log_in(*self.users["researcher"])
+        asked = {"query": "technique=", "file_name": "bundle"}
+        _, asked_via = browser.submit("ask for the bundle", "/export/?technique=", asked, action="/export/jobs/")
+        self.facts["bundle_asked_via"] = asked_via
+        return asked_via
+
+    def download_the_bundle(self):
+        """Follow the bundle's progress as the page does until the worker has written it, then download it."""
+        browser = self.researcher
+        (progress_path,) = EXPORT_JOB.findall(browser.visit("export page with the bundle", "/export/?technique=").text)
+        deadline = time.monotonic() + BUNDLE_WAIT_S
+        while (progress := browser.get("bundle progress", progress_path).json())["status"] != "done":
+            require(progress["status"] != "failed", "the worker failed to write the bundle")
+            require(time.monotonic() < deadline, f"the bundle was not written within {BUNDLE_WAIT_S} s: {progress}")
+            time.sleep(1)
+        response = browser.get("download the bundle", progress["download"])
+        served_by = self.facts["bundle_served_by"] = browser.answers[-1].server
+        require(served_by != self.facts["bundle_asked_via"], "the server that queued the bundle served it too")
+        with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+            rows = list(csv.DictReader(io.StringIO(bundle.read("sessions.csv").decode("utf-8"))))
+        require(len(rows) == 2, f"the bundle's sessions.csv has {len(rows)} rows, expected the 2 sessions logged")
+
+    def export(self):
+        browser = self.researcher
         browser.get("export page", "/export/")
         response = browser.get("download sessions.csv", "/export/sessions.csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -1,4 +1,5 @@
-"""The pieces `make test-scaleout` runs: services, a scratch database, two app servers, one balancer.
+"""The pieces `make test-scaleout` runs: services, a scratch database, two app servers, the export worker, one
+balancer.
 
 Everything listens on 127.0.0.1 only, and every wait gives up after a stated number of seconds.
 """
@@ -188,14 +189,34 @@ class AppServer:
 
     def stop(self, seconds=40):
         """SIGTERM, gunicorn's graceful stop; SIGKILL if it has not ended in time."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        stop_gracefully(self.process, seconds)
+
+
+class Worker:
+    """The export worker (django-tasks' db_worker), as deploy/systemd/scalp-worker.service runs it: beside the app
+    servers, not inside either."""
+
+    def __init__(self, env):
+        self.env = env
+        self.log = WORK / "worker.log"
+        self.process = None
+
+    def start(self):
+        self.process = start([PYTHON, "manage.py", "db_worker", "--interval", "1"], self.log, self.env)
+
+    def stop(self, seconds=40):
+        stop_gracefully(self.process, seconds)
+
+
+def stop_gracefully(process, seconds):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 class Balancer:
