@@ -19,20 +19,43 @@ def csv_lines(rows):
         yield writer.writerow(row)
 
 
-def audited(rows, *, file_name, filters, user=None, username=""):
+# A WSGI server sends each piece a view yields in a system call of its own: the download joins its lines in pieces
+# of about this many characters (one line a piece held the web path to 0.4 times the speed of PostgreSQL COPY).
+DOWNLOAD_PIECE_CHARACTERS = 64 * 1024
+
+
+def audited(rows, *, file_name, filters, user=None, username="", joined=False):
     """Pass the rows (or CSV lines: the first is the header either way) through and, when the export
     ends (finished or broken off), record it: the one way the page and the shell record an export.
-    Who and from where are taken now: a streamed file ends after the request's own bookkeeping is gone."""
-    return _audited(rows, file_name=file_name, filters=filters, user=user, username=username, actor=current_actor.get())
+    Who and from where are taken now: a streamed file ends after the request's own bookkeeping is gone.
+
+    `joined` (CSV lines only): pass the lines on in pieces of DOWNLOAD_PIECE_CHARACTERS; a piece's rows count
+    as sent when the piece is taken."""
+    pieces = _joined(rows, DOWNLOAD_PIECE_CHARACTERS) if joined else ((row, 1) for row in rows)
+    actor = current_actor.get()
+    return _audited(rows, pieces, file_name=file_name, filters=filters, user=user, username=username, actor=actor)
 
 
-def _audited(rows, *, file_name, filters, user, username, actor):
+def _joined(lines, characters):
+    """(piece, lines in it): the lines joined until a piece holds at least `characters`."""
+    piece, length = [], 0
+    for line in lines:
+        piece.append(line)
+        length += len(line)
+        if length >= characters:
+            yield "".join(piece), len(piece)
+            piece, length = [], 0
+    if piece:
+        yield "".join(piece), len(piece)
+
+
+def _audited(rows, pieces, *, file_name, filters, user, username, actor):
     count = -1  # the header is not a row of data
     complete = False
     try:
-        for row in rows:
-            count += 1
-            yield row
+        for piece, held in pieces:
+            count += held
+            yield piece
         complete = True
     finally:
         # Close the source first: it holds a transaction that would roll the audit row back with it.

@@ -63,7 +63,9 @@ def download(request, file_name):
     if runs_in_background(file_name, filters):
         messages.info(request, "This file is too large to stream: prepare it in the background below.")
         return redirect(f"{reverse('export')}?{request.GET.urlencode()}")
-    lines = audited(FILES[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user)
+    lines = audited(
+        FILES[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user, joined=True
+    )
     return _csv_response(lines, file_name)
 
 

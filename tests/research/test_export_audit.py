@@ -6,6 +6,7 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from clinic.vocabularies import Technique
+from research import files
 from research.export import session_rows
 from research.files import audited, csv_lines
 from research.query import ExportFilters
@@ -88,7 +89,16 @@ def test_nothing_is_recorded_before_the_file_is_sent(client_for, researcher, fiv
     assert len(export_events()) == 1
 
 
-def test_a_download_broken_off_midway_is_recorded_as_incomplete(client_for, researcher, five_sessions):
+def test_a_download_sends_its_lines_joined_and_counts_every_row(client_for, researcher, five_sessions):
+    pieces = list(served(researcher, "sessions", technique="mmp"))
+
+    assert len(pieces) == 1 and pieces[0].count(b"\r\n") == 1 + 5
+    (event,) = export_events()
+    assert (event.detail["rows"], event.detail["complete"]) == (5, True)
+
+
+def test_a_download_broken_off_midway_is_recorded_as_incomplete(client_for, researcher, five_sessions, monkeypatch):
+    monkeypatch.setattr(files, "DOWNLOAD_PIECE_CHARACTERS", 1)  # a line a piece: the reader can stop between rows
     response = served(researcher, "sessions", technique="mmp")
     lines = hang_up(response, 3)  # the header and two sessions, then the reader goes away
 
