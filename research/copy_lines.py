@@ -16,8 +16,6 @@ first slice. Within a slice the rows are sorted before the costly cells are comp
 database sends each row as soon as it is made and the pseudonyms are made here meanwhile.
 """
 
-from decimal import Decimal
-
 from django.db import connection
 from django.utils import timezone
 
@@ -243,7 +241,7 @@ class _Sink:
     def _written(self, raw):
         age, sex, diagnosis, norwood, ludwig, salt, fitzpatrick = (cell.decode() or None for cell in raw)
         quasi = self.generalisation.cells(
-            int(age), sex, diagnosis, norwood, ludwig, Decimal(salt) if salt else None, int(fitzpatrick or 0) or None
+            int(age), sex, diagnosis, norwood, ludwig, salt, int(fitzpatrick or 0) or None
         )
         written, level = self.plan.written(quasi)
         return ",".join([*written, str(level)])

@@ -84,8 +84,9 @@ class Generalisation:
         return f"{low}–{min(low + self.age_band - 1, OLDEST_AGE)}"
 
     def _salt(self, salt):
-        if salt is None:
+        if salt is None or salt == "":
             return ""
+        salt = Decimal(str(salt))  # the database's text or number, as recorded
         if not self.staging_grouped:
             return format(Decimal(str(salt)).normalize(), "f")
         if salt == 0:
