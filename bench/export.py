@@ -7,23 +7,33 @@ Fills the PostgreSQL database named by DATABASE_URL with demo_data up to N sessi
 needed; it is a scratch database: point it at one), then measures, each in a fresh process:
 - ours: session_lines(), the sessions file as the page and the command write it (rows/s, time to
   the first data row, peak RSS growth over the process after start-up);
+- web: the same file downloaded through the production server (gunicorn with deploy/gunicorn.conf.py, 2 workers,
+  DEBUG off) with a signed-in researcher's session cookie, read as a browser reads it; the streaming threshold
+  (RESEARCH_BACKGROUND_EXPORT_SESSIONS) is raised for the benchmark so that the file streams at any size;
 - COPY (SELECT … the same rows and columns, blend flattened in SQL …) TO STDOUT WITH CSV, once with
   the server's JIT settings and once with JIT off (ours runs without JIT; COPY gets the faster);
-and prints the ratio of the medians of --runs alternated runs (3 by default). Demo records are
-included, as a benchmark must ask for them.
+and prints the ratios to COPY of the medians of --runs alternated runs (3 by default). Then, once, the same file
+exported in the background: asked as the page asks, written by django-tasks' database worker (`db_worker --batch`)
+into the configured storage; it prints the worker's rows/s, its peak RSS and the progress the page saw. Demo
+records are included, as a benchmark must ask for them.
 """
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from support import create_database_if_missing, fill_with_demo_data, use_scratch_database
+from support import ROOT, create_database_if_missing, fill_with_demo_data, production_server, use_scratch_database
 
 use_scratch_database("scalp_bench")
+RESULTS = ROOT / "var" / "bench_export"
+EXPORT_QUERY = "technique=&include_demo=on"
+WEB_URL = "BENCH_EXPORT_URL"  # the environment variable that tells each web run the file's address
+WEB_COOKIE = "BENCH_EXPORT_COOKIE"
 
 # The columns COPY writes: the same rows, plain (no keyed hash, no neutralising, raw dates and JSON).
 COPY_COLUMNS = """
@@ -122,7 +132,95 @@ def measure_copy(jit=True):
     }
 
 
-MEASURES = {"ours": measure_ours, "copy": measure_copy, "copy-nojit": lambda: measure_copy(jit=False)}
+def measure_web():
+    """The sessions file through the production server, read in 64 KB pieces as a browser would."""
+    import requests
+
+    baseline = rss_mb()
+    started = time.perf_counter()
+    first_row_at, lines, size = None, 0, 0
+    cookies = dict([os.environ[WEB_COOKIE].split("=", 1)])
+    with requests.get(os.environ[WEB_URL], cookies=cookies, stream=True, timeout=(5, 600)) as response:
+        response.raise_for_status()
+        if not response.headers["Content-Type"].startswith("text/csv"):
+            raise RuntimeError(f"not the CSV file: {response.status_code} {response.headers['Content-Type']}")
+        for piece in response.iter_content(64 * 1024):
+            lines += piece.count(b"\n")
+            size += len(piece)
+            if first_row_at is None and lines > 1:
+                first_row_at = time.perf_counter()
+    elapsed = time.perf_counter() - started
+    return {
+        "rows": lines - 1,
+        "seconds": elapsed,
+        "first_row_s": (first_row_at or started) - started,
+        "bytes": size,
+        "rss_growth_mb": rss_mb("VmHWM") - baseline,
+        "peak_rss_mb": rss_mb("VmHWM"),
+    }
+
+
+MEASURES = {
+    "ours": measure_ours,
+    "web": measure_web,
+    "copy": measure_copy,
+    "copy-nojit": lambda: measure_copy(jit=False),
+}
+
+
+def researcher_cookie():
+    """A researcher signed in with a second factor, as the session store keeps one after signing in."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clinic.mfa import VERIFIED_AT
+    from clinic.models import User
+    from clinic.roles import RESEARCHER
+
+    user, _ = User.objects.get_or_create(username="bench.export.researcher")
+    user.groups.add(Group.objects.get(name=RESEARCHER))
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Authenticator app", defaults={"confirmed": True})
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # Recent enough for the download's re-verification for the whole benchmark.
+    session[VERIFIED_AT] = int(time.time()) + 24 * 3600
+    session.save()
+    return user, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def measure_background(user):
+    """The sessions file asked for as the page asks, written by `db_worker --batch` (started here, so that its peak
+    RSS is this process's children's); the job's progress is read meanwhile as the page reads it."""
+    from django.http import QueryDict
+
+    from research.forms import export_form
+    from research.jobs import request_export
+
+    form = export_form(QueryDict(EXPORT_QUERY), user)
+    if not form.is_valid():
+        sys.exit(f"The export form refused {EXPORT_QUERY!r}: {form.errors.as_text()}")
+    job = request_export(user=user, file_name="sessions", query=EXPORT_QUERY, filters=form.filters())
+    started = time.perf_counter()
+    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"], cwd=ROOT)
+    seen = []
+    while worker.poll() is None:
+        time.sleep(0.5)
+        job.refresh_from_db()
+        if job.rows_written and (not seen or seen[-1] != job.rows_written):
+            seen.append(job.rows_written)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    job.file.delete(save=True)  # the benchmark's file: hundreds of MB at 1M sessions
+    return job, elapsed, peak_mb, seen
 
 
 def run_child(kind):
@@ -150,18 +248,26 @@ def main():
         # As autovacuum would have left it: a fresh fill's first reads would otherwise also write hint bits.
         cursor.execute("VACUUM (ANALYZE)")
     print(f"Export benchmark on PostgreSQL, {total:,} sessions in the database (demo records included)")
+    user, cookie = researcher_cookie()
     # Alternated runs, each side's median: one run swings by ±10 % on a shared 2-core machine.
     runs = {kind: [] for kind in MEASURES}
-    for _ in range(args.runs):
-        for kind, results in runs.items():
-            results.append(run_child(kind))
+    with production_server(RESULTS / "gunicorn.log", RESEARCH_BACKGROUND_EXPORT_SESSIONS=str(10**9)) as base:
+        os.environ |= {WEB_URL: f"{base}/export/sessions.csv?{EXPORT_QUERY}", WEB_COOKIE: cookie}
+        for _ in range(args.runs):
+            for kind, results in runs.items():
+                results.append(run_child(kind))
     medians = {
         kind: sorted(results, key=lambda result: result["seconds"])[len(results) // 2] for kind, results in runs.items()
     }
     print(f"  median of {args.runs} alternated runs each; every run's seconds:")
     for kind, results in runs.items():
         print(f"    {kind:10} " + "  ".join(f"{result['seconds']:.1f}" for result in results))
-    names = {"ours": "ours (session_lines)", "copy": "COPY … TO STDOUT", "copy-nojit": "COPY … TO STDOUT, JIT off"}
+    names = {
+        "ours": "ours (session_lines)",
+        "web": "web (gunicorn download)",
+        "copy": "COPY … TO STDOUT",
+        "copy-nojit": "COPY … TO STDOUT, JIT off",
+    }
     for kind, result in medians.items():
         print(
             f"  {names[kind]:26} {result['rows']:>10,} rows  {result['seconds']:7.1f} s  "
@@ -170,11 +276,20 @@ def main():
             f"  {result['bytes'] / 1e6:7.1f} MB  peak RSS {result['peak_rss_mb']:4.0f} MB"
             f" (+{result['rss_growth_mb']:.1f} MB during the export)"
         )
-    ours = medians["ours"]
     copy = min(medians["copy"], medians["copy-nojit"], key=lambda result: result["seconds"])
+    for kind in ("ours", "web"):
+        ours = medians[kind]
+        print(
+            f"  throughput ratio {kind} / COPY (the faster of the two): "
+            f"{(ours['rows'] / ours['seconds']) / (copy['rows'] / copy['seconds']):.2f}"
+        )
+    if medians["web"]["rows"] != medians["ours"]["rows"]:
+        sys.exit(f"The download held {medians['web']['rows']:,} rows, not {medians['ours']['rows']:,}.")
+    job, elapsed, peak_mb, seen = measure_background(user)
     print(
-        f"  throughput ratio ours / COPY (the faster of the two): "
-        f"{(ours['rows'] / ours['seconds']) / (copy['rows'] / copy['seconds']):.2f}"
+        f"  background export ({job.get_status_display()}): {job.rows_written:,} rows in {elapsed:.1f} s from the "
+        f"request to the stored file, {job.rows_written / elapsed:,.0f} rows/s; worker peak RSS {peak_mb:.0f} MB; "
+        f"progress the page saw: {', '.join(f'{rows:,}' for rows in seen)}"
     )
 
 

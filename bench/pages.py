@@ -19,17 +19,14 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from support import ROOT, use_scratch_database
+from support import ROOT, production_server, use_scratch_database
 
 use_scratch_database("scalp_bench_pages")
 
@@ -88,40 +85,6 @@ def pages():
         Page("thumbnail", "clinician", reverse("photo-thumbnail", args=[photo.pk])),
         Page("full photo", "clinician", reverse("photo-file", args=[photo.pk])),
     ]
-
-
-@contextmanager
-def production_server():
-    """gunicorn as `make run` starts it, on a free port; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {"GUNICORN_WORKERS": "2", "HOST": "127.0.0.1", "PORT": str(port)}
-    env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "gunicorn.log", "w") as log:
-        command = [Path(sys.executable).with_name("gunicorn"), "--config", "deploy/gunicorn.conf.py"]
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, server)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-
-
-def _wait_until_up(base, server):
-    import requests
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    sys.exit(f"gunicorn did not start: see {RESULTS / 'gunicorn.log'}")
 
 
 # Each sign-in spends a recovery code of its user (bench/page_data.py): one iterator of them per user.
@@ -318,7 +281,7 @@ def main():
     measured = pages()
     print(f"Page benchmark: {args.sessions:,} demo sessions + one patient with 300 (600 photos); gunicorn, 2 workers")
     rows = []
-    with production_server() as base:
+    with production_server(RESULTS / "gunicorn.log") as base:
         for page in measured:
             clients = [requests.Session() for _ in range(args.threads)]
             for http in clients:

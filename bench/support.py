@@ -1,8 +1,11 @@
 """What the benchmarks share: a scratch PostgreSQL database, filled with demo_data up to a size."""
 
 import os
+import socket
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +77,37 @@ def fill_with_demo_data(target_sessions):
         create_demo_data(patients=patients, sessions_per_patient=SESSIONS_PER_PATIENT, seed=have)
         print(f"  filled to {TreatmentSession.objects.count():,} sessions in {time.perf_counter() - started:.0f} s")
     return TreatmentSession.objects.count()
+
+
+@contextmanager
+def production_server(log_path, **env):
+    """gunicorn as `make run` starts it (deploy/gunicorn.conf.py, 2 workers), on a free port, with this process's
+    environment and `env`; yields its base URL."""
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"GUNICORN_WORKERS": "2", "HOST": "127.0.0.1", "PORT": str(port)} | env
+    env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        command = [Path(sys.executable).with_name("gunicorn"), "--config", "deploy/gunicorn.conf.py"]
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while server.poll() is None:
+                try:
+                    if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+                if time.monotonic() > deadline:
+                    sys.exit(f"gunicorn did not start: see {log_path}")
+            else:
+                sys.exit(f"gunicorn did not start: see {log_path}")
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
