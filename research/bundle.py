@@ -15,8 +15,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-import pyreadstat
 from django.utils import timezone
 
 from research.columns import CODEBOOK_COLUMNS, file_columns
@@ -191,6 +189,11 @@ def redcap_dictionary(columns):
 
 
 def _write_statistics_files(folder, name, columns):
+    # Imported here: pandas and pyreadstat take a third of a second to import, in every process that loads the
+    # URLs (each app server worker, each manage.py command), and only the export worker writes bundles.
+    import pandas as pd
+    import pyreadstat
+
     frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
     labels, value_labels = [], {}
     for column in columns:
@@ -228,7 +231,7 @@ def _for_statistics(values, column):
     if column.type in ("integer", "decimal"):
         labels = {OLDEST_AGE + 1: "90 or older"} if column.name == "age_years" else None
         replaced = values.replace(statistics_codes(column)) if labels else values
-        return pd.to_numeric(replaced.replace("", None)).astype("float64"), labels
+        return replaced.replace("", None).astype("float64"), labels
     return values, None
 
 

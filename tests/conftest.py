@@ -122,3 +122,14 @@ def barletta(db):
     from protocols.models import ProtocolPreset
 
     return ProtocolPreset.objects.get(slug="barletta-mmp-triamcinolone-aa")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases on PostgreSQL commit without waiting for the disk: a throwaway database needs no
+    durability, and the transactional tests and each worker's migrations commit often."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
