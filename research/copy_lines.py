@@ -10,10 +10,11 @@ values (tests/research/test_copy_lines.py compares the two paths cell by cell):
 - text neutralised against formula injection; an empty text cell is written unquoted, as Python's
   csv module does; COPY quotes as RFC 4180 asks; lines end in CRLF.
 
-Streamed: each COPY covers one slice of patients holding about `chunk_size` sessions (whole
-patients, so course numbers and first-session days stay exact), and the first line leaves after the
-first slice. Within a slice the rows are sorted before the costly cells are computed, so the
-database sends each row as soon as it is made and the pseudonyms are made here meanwhile.
+Streamed: each COPY covers one slice of patients holding about `chunk_size` rows of the file (whole
+patients, so course numbers and first-session days stay exact; the privacy plan's count of the rows, made first,
+places the slices), and the first line leaves after the first slice. Within a slice the rows are sorted before
+the costly cells are computed, so the database sends each row as soon as it is made and the pseudonyms are made
+here meanwhile.
 """
 
 from django.db import connection
@@ -170,29 +171,26 @@ def session_lines(filters, chunk_size=CHUNK_SESSIONS):
     with export_transaction(), connection.cursor() as cursor:
         # Each slice is short: compiling its expressions (JIT) would cost more than it saves.
         cursor.execute("SET LOCAL jit = off")
-        sink = _Sink(pseudonym_key(), filters.generalisation, privacy_plan(filters))
-        after = None
-        while True:
-            up_to = _slice_end(cursor, after, chunk_size)
-            yield from _copy(cursor, _slice_query(cursor, filters, columns, (after, up_to)), sink)
-            if up_to is None:
-                break
-            after = up_to
+        plan = privacy_plan(filters)
+        sink = _Sink(pseudonym_key(), filters.generalisation, plan)
+        for patients in _slices(plan.rows_by_patient, chunk_size):
+            yield from _copy(cursor, _slice_query(cursor, filters, columns, patients), sink)
 
 
-def _slice_end(cursor, after, chunk_size):
-    """The last patient of the next slice: the one holding its chunk_size-th session, so that the
-    slice holds whole patients. None when the slice reaches the end."""
-    where, params = ("WHERE patient_id > %s", [after]) if after is not None else ("", [])
-    cursor.execute(
-        f"""SELECT last.patient_id, EXISTS (SELECT 1 FROM treatments_treatmentsession later
-                                            WHERE later.patient_id > last.patient_id)
-            FROM (SELECT patient_id FROM treatments_treatmentsession {where}
-                  ORDER BY patient_id OFFSET %s LIMIT 1) AS last""",
-        [*params, chunk_size - 1],
-    )
-    found = cursor.fetchone()
-    return found[0] if found and found[1] else None
+def _slices(rows_by_patient, chunk_size):
+    """(after, up to] ranges of patient ids, each holding whole patients and about chunk_size rows of the file (the
+    privacy plan has counted them, in this snapshot); the last range is open-ended."""
+    ends, held = [], 0
+    for patient in sorted(rows_by_patient):
+        held += rows_by_patient[patient]
+        if held >= chunk_size:
+            ends.append(patient)
+            held = 0
+    if held or not ends:
+        ends.append(None)
+    else:
+        ends[-1] = None
+    return list(zip([None, *ends[:-1]], ends, strict=True))
 
 
 def _slice_query(cursor, filters, columns, patients):

@@ -153,9 +153,11 @@ class Plan:
         self.generalisation = generalisation
         patients = defaultdict(set)
         rows = Counter()
+        self.rows_by_patient = Counter()  # the file's rows of each patient
         for patient, cells, count in patient_cells:
             patients[cells].add(patient)
             rows[cells] += count
+            self.rows_by_patient[patient] += count
         self.levels = dict.fromkeys(patients, 0)
         if generalisation.withhold_rare:
             self._withhold(patients)

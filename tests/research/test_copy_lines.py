@@ -156,7 +156,7 @@ def test_more_sessions_in_one_slice_cost_no_more_queries(patients_with_sessions)
     assert len(copies(many)) == 1
 
 
-def test_each_further_slice_costs_a_copy_and_the_query_for_its_end(patients_with_sessions):
+def test_each_further_slice_costs_one_copy(patients_with_sessions):
     patients_with_sessions(4, 2)
     two_slices, _ = export_queries(chunk_size=4)
     patients_with_sessions(4, 2)
@@ -164,7 +164,18 @@ def test_each_further_slice_costs_a_copy_and_the_query_for_its_end(patients_with
 
     assert rows == 16
     assert (len(copies(two_slices)), len(copies(four_slices))) == (2, 4)
-    assert len(four_slices) - len(two_slices) == 2 * 2
+    assert len(four_slices) - len(two_slices) == 2
+
+
+def test_slices_count_the_rows_of_the_file_not_the_sessions_left_out(patients_with_sessions):
+    patients_with_sessions(2, 2)
+    for _ in range(3):  # no research consent: their sessions fill no slice
+        SessionFactory(patient=PatientFactory(research_consent=False))
+
+    captured, rows = export_queries(chunk_size=2)
+
+    assert rows == 4
+    assert len(copies(captured)) == 2
 
 
 def test_a_slice_holds_whole_patients_however_many_sessions_they_have(patients_with_sessions):
