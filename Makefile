@@ -16,7 +16,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJ
 	DJANGO_SECRET_KEY=$$(cat var/secret_key)
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages clean
+.PHONY: run password dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,16 +41,24 @@ var/secret_key:
 
 # On PostgreSQL, DATABASE_OWNER_URL (from the environment, like DATABASE_URL) makes `migrate` run as the
 # owner role while gunicorn stays on DATABASE_URL's application role (README, "Least privilege").
+# DEMO=0: a new database starts empty (no synthetic demo patients or equipment). The administrator's password,
+# printed once on a new database, is the last thing said before the server starts; `make password` sets a new one.
+DEMO ?= 1
 run: $(VENV)/.runtime node_modules/.installed var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
-	$(RUN_ENV) $(BIN)/python manage.py first_run
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --no-input
+	$(RUN_ENV) $(BIN)/python manage.py first_run $(if $(filter 0,$(DEMO)),--no-demo)
 	@echo "Serving on http://$(HOST):$(PORT)/ with gunicorn and the export worker, DEBUG off, plain HTTP (Ctrl+C to stop)"
 	$(RUN_ENV) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) deploy/serve
 
+# A new password for an account of `make run`'s database (ACCOUNT, by default admin), typed twice at the prompt.
+ACCOUNT ?= admin
+password: $(VENV)/.runtime var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py changepassword $(ACCOUNT)
+
 dev: $(VENV)/.runtime node_modules/.installed var/secret_key
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEV_ENV) $(BIN)/python manage.py first_run
+	$(DEV_ENV) $(BIN)/python manage.py first_run $(if $(filter 0,$(DEMO)),--no-demo)
 	@echo "Development server on http://$(HOST):$(PORT)/, DEBUG on (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

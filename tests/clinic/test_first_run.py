@@ -8,9 +8,9 @@ from clinic.models import Patient, User
 pytestmark = pytest.mark.django_db
 
 
-def run():
+def run(*args):
     out = StringIO()
-    call_command("first_run", stdout=out)
+    call_command("first_run", *args, stdout=out)
     return out.getvalue()
 
 
@@ -44,3 +44,21 @@ def test_a_database_with_patients_gets_no_demo_data():
     run()
 
     assert Patient.objects.count() == 1
+
+
+def test_a_clinic_can_start_without_demo_data_and_never_gets_it_later():
+    output = run("--no-demo")
+
+    assert User.objects.get(username="admin").is_superuser
+    assert "password: " in output and "without demo data" in output
+    assert Patient.objects.count() == 0
+
+    run()  # the next `make run`, without DEMO=0
+    assert Patient.objects.count() == 0
+
+
+def test_the_password_is_the_last_thing_said_with_how_to_set_a_new_one():
+    output = run().rstrip()
+
+    assert output.splitlines()[-1].strip().startswith("make password")
+    assert output.index("password: ") > output.index("Loading synthetic demo data")
