@@ -18,9 +18,14 @@ class Deviation:
     label: str
     expected: str
     actual: str
+    said: str = ""  # a departure that is not a value beside the preset's says itself in a sentence
+
+    @property
+    def phrase(self):
+        return self.said or f"{self.actual}, preset {self.expected}"
 
     def __str__(self):
-        return f"{self.label}: {self.actual}, preset {self.expected}"
+        return f"{self.label}: {self.phrase}"
 
 
 def deviations(*, session, components, preset, preset_components, days_since_previous=None, session_number=None):
@@ -76,7 +81,7 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
 
 def summarise(found):
     """The departures as one line, as the research export writes them."""
-    return "; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found)
+    return "; ".join(f"{d.field}: {d.said or f'{d.actual} (preset {d.expected})'}" for d in found)
 
 
 def _outside(field, label, actual, low, high, unit):
@@ -97,7 +102,10 @@ def _blend_deviations(components, preset_components):
         used.setdefault(ingredient_key(component.active_ingredient or component.product_name), []).append(component)
     for ingredient, rows in expected_by_ingredient.items():
         if ingredient not in used:
-            found.append(Deviation("blend", "Blend", f"{rows[0].drug} in the blend", "not used"))
+            drug = rows[0].drug
+            found.append(
+                Deviation("blend", "Blend", f"{drug} in the blend", "not used", f"{drug} in the preset, not used")
+            )
             continue
         strengths = {(row.concentration, row.concentration_unit) for row in rows if row.concentration is not None}
         for component in used[ingredient]:
@@ -107,7 +115,10 @@ def _blend_deviations(components, preset_components):
                 found.append(Deviation("blend", f"{rows[0].drug} concentration", expected, with_unit(*given)))
     for ingredient, extra in used.items():
         if expected_by_ingredient and ingredient not in expected_by_ingredient:
-            found.append(Deviation("blend", "Blend", "not in the preset", f"{extra[0].product_name} added"))
+            added = extra[0].product_name
+            found.append(
+                Deviation("blend", "Blend", "not in the preset", f"{added} added", f"{added} added, not in the preset")
+            )
     return found
 
 

@@ -128,7 +128,7 @@ def test_a_clinician_starts_a_session_from_a_preset_and_confirms_a_departure(
     departures = page.locator("#deviations")
     expect(departures).to_contain_text("Departures from the preset")
     expect(departures.locator("li")).to_have_count(1)
-    expect(departures.locator("li")).to_have_text("Needle depth: 1.5 mm (preset: 1 mm)")
+    expect(departures.locator("li")).to_have_text("Needle depth: 1.5 mm, preset 1 mm")
     expect(page.locator("#blend")).to_contain_text("Triamcinolone acetonide 10 mg/mL")
     expect(page.locator("#blend")).to_contain_text("TA-2026")
 

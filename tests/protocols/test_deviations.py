@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations
+from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations, summarise
 from protocols.models import PresetBlendComponent, ProtocolPreset
 from sessions.models import BlendComponent, TreatmentSession
 
@@ -200,6 +200,21 @@ def test_a_missing_and_an_added_component_are_departures():
         ("blend", "Triamcinolone in the blend", "not used"),
         ("blend", "not in the preset", "Minoxidil 0.5 % added"),
     ]
+
+
+def test_a_missing_and_an_added_component_read_as_plain_sentences_on_screen_and_in_the_export():
+    minoxidil = used("0.5", "%", ingredient="minoxidil", name="Minoxidil 0.5 %")
+    departures = deviations(
+        session=session(), components=[minoxidil], preset=preset(), preset_components=[preset_row()]
+    )
+
+    assert [str(departure) for departure in departures] == [
+        "Blend: Triamcinolone in the preset, not used",
+        "Blend: Minoxidil 0.5 % added, not in the preset",
+    ]
+    assert summarise(departures) == (
+        "blend: Triamcinolone in the preset, not used; blend: Minoxidil 0.5 % added, not in the preset"
+    )
 
 
 def test_a_preset_without_reported_strength_accepts_any_strength():

@@ -149,8 +149,9 @@ def test_departures_are_warned_about_and_saved_only_once_confirmed(clinician_cli
     assert saved.status_code == 302
     page = clinician_client.get(saved["Location"]).content.decode()
     departures = page.split('id="deviations"')[1].split("</div>")[0]
-    assert "Needle depth: 1.5 mm (preset: 1 mm)" in departures
-    assert "Frequency: 120 Hz (preset: 70 Hz)" in departures
+    assert "Needle depth: 1.5 mm, preset 1 mm" in departures
+    assert "Frequency: 120 Hz, preset 70 Hz" in departures
+    assert "Blend: Triamcinolone acetonide in the preset, not used" in departures
     assert "session 1 of 4" in page
 
 

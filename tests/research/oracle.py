@@ -105,7 +105,7 @@ def session_row(session):
         "preset_slug": preset.slug if preset else "",
         "preset_version": str(preset.version) if preset else "",
         "deviation_count": str(len(found)) if preset else "",
-        "deviations": "; ".join(f"{d.field}: {d.actual} (preset {d.expected})" for d in found),
+        "deviations": "; ".join(f"{d.field}: {d.said or f'{d.actual} (preset {d.expected})'}" for d in found),
         "blend": " + ".join(phrase(component) for component in blend),
     }
 

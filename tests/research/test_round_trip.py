@@ -324,7 +324,7 @@ def test_the_worked_example_session_by_session(files, records, course_preset):
         "preset_version": "3",
         "deviation_count": "3",
         "deviations": "needle_depth_mm: 1.2 mm (preset 0.5–1 mm); frequency_hz: 120 Hz (preset 100–110 Hz); "
-        f"blend: {AWKWARD} added (preset not in the preset)",
+        f"blend: {AWKWARD} added, not in the preset",
         "blend": f"{MINOXIDIL} 0.5 % (2 mL) + {AWKWARD} 10 mg/mL (1.25 mL)",
     }
     assert first["patient_id"] == second["patient_id"] == bare["patient_id"]

@@ -1,6 +1,7 @@
 """Each session stores its departures from its preset, and they stay what the live check says
 through every change to its course: a new session, a back-dated one, a void, a blend row removed.
-Migration 0006, which filled them first with a frozen copy of the rule, stores the same."""
+Migration 0006, which filled them first with a frozen copy of the rule, and 0009, which reworded the blend's
+departures, store the same."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -87,7 +88,7 @@ def test_voiding_a_session_and_removing_a_blend_row_refresh_the_course(clinician
     void_record(record=last.blend_components.get(), reason="Wrong product", by=clinician)
 
     last.refresh_from_db()
-    assert "blend: not used" in last.deviation_summary
+    assert "in the preset, not used" in last.deviation_summary
     assert_stored_matches_live(patient)
 
 
@@ -123,7 +124,9 @@ def models_as_of_0006():
     return loader.project_state(("treatments", "0006_stored_deviations")).apps
 
 
-def test_migration_0006_fills_what_the_course_refresh_stores(clinician, barletta, triamcinolone, models_as_of_0006):
+def test_migrations_0006_and_0009_store_what_the_course_refresh_stores(
+    clinician, barletta, triamcinolone, models_as_of_0006
+):
     version_2 = new_version(barletta)
     publish(version_2)
     patient, other = PatientFactory(), PatientFactory()
@@ -143,5 +146,19 @@ def test_migration_0006_fills_what_the_course_refresh_stores(clinician, barletta
 
     store_deviations = import_module("sessions.migrations.0006_stored_deviations").store_deviations
     store_deviations(models_as_of_0006, None)
+    import_module("sessions.migrations.0009_blend_departures_in_sentences").reword(models_as_of_0006, None)
 
     assert list(sessions.values_list("deviation_count", "deviation_summary")) == refreshed
+
+
+def test_departures_stored_in_the_old_words_read_as_the_module_writes_them_now():
+    migration = import_module("sessions.migrations.0009_blend_departures_in_sentences")
+    stored = (
+        "needle_depth_mm: 0.42 mm (preset 1 mm); blend: not used (preset Triamcinolone acetonide in the blend); "
+        "blend: Minoxidil 0.5 % injectable added (preset not in the preset)"
+    )
+
+    assert migration.reworded(stored) == (
+        "needle_depth_mm: 0.42 mm (preset 1 mm); blend: Triamcinolone acetonide in the preset, not used; "
+        "blend: Minoxidil 0.5 % injectable added, not in the preset"
+    )
