@@ -32,6 +32,7 @@ from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, Ses
 from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
 from tests.support.forms import as_posted
+from tests.support.pages import empty_table_headers
 from tests.support.photos import store_photos
 from tests.support.routes import discover, fill_route
 
@@ -424,6 +425,9 @@ def test_every_route_answers_each_role_as_expected(role, world, client_for, requ
         viewed = AuditEvent.objects.filter(action=AuditAction.VIEW).count() > views_before
         if response.status_code == 200 and (shows_patient or shows_photo) and not viewed:
             failures.append(f"GET {url} ({label}) as {role} shows patient data but wrote no view to the trail")
+        is_our_page = response.get("Content-Type", "").startswith("text/html") and not url.startswith("/admin/")
+        if response.status_code == 200 and is_our_page and (empty := empty_table_headers(body)):
+            failures.append(f"GET {url} ({label}) as {role}: {empty} table header(s) with nothing to read out")
         location = response.get("Location", "")
         got = Expect(response.status_code, location or None)
         wanted = Expect(rule[role].status, where_to(rule[role], url, places) if rule[role].location else None)

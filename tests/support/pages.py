@@ -39,3 +39,31 @@ class _ElementText(HTMLParser):
     def handle_data(self, data):
         if self.depth:
             self.parts.append(data)
+
+
+def empty_table_headers(html):
+    """How many table headers (<th>) hold no text a screen reader could say (text, or a control's aria-label)."""
+    reader = _TableHeaders()
+    reader.feed(html)
+    return reader.empty
+
+
+class _TableHeaders(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inside, self.said, self.empty = False, False, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "th":
+            self.inside, self.said = True, False
+        elif self.inside and dict(attrs).get("aria-label", "").strip():
+            self.said = True
+
+    def handle_endtag(self, tag):
+        if tag == "th" and self.inside:
+            self.empty += not self.said
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside and data.strip():
+            self.said = True
