@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
 
+from clinic.formatting import plain
 from clinic.models import Patient
 from clinic.parsing import positive_int
 from clinic.ranges import RangeValidator
@@ -16,8 +19,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class PlainNumberInput(forms.NumberInput):
+    """A stored number shown as a person writes it: 0.6, not the database's 0.60 (a value typed back stays as
+    typed)."""
+
+    def format_value(self, value):
+        return super().format_value(plain(value) if isinstance(value, Decimal) else value)
+
+
 class RangeMessagesMixin:
-    """Give form fields the model's physical-range check, so the clinician reads one clear sentence.
+    """Give form fields the model's physical-range check, so the clinician reads one clear sentence, and show stored
+    decimals plainly (PlainNumberInput).
 
     Django's generic min/max and digit-count checks would otherwise speak first
     ("Ensure that there are no more than 3 digits in total").
@@ -26,6 +38,8 @@ class RangeMessagesMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
+            if isinstance(form_field, forms.DecimalField) and type(form_field.widget) is forms.NumberInput:
+                form_field.widget = PlainNumberInput(attrs=form_field.widget.attrs)
             try:
                 model_field = self._meta.model._meta.get_field(name)
             except FieldDoesNotExist:

@@ -21,6 +21,18 @@ def test_the_edit_form_shows_the_stored_session(clinician_client):
     assert 'name="blend-0-DELETE"' in body
 
 
+def test_the_edit_form_shows_stored_numbers_as_a_person_writes_them(clinician_client):
+    session = SessionFactory(needle_depth_mm=Decimal("0.60"))
+    BlendComponentFactory(session=session, concentration=Decimal("0.5000"), volume_ml=Decimal("2.00"))
+
+    body = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
+
+    assert 'name="needle_depth_mm" value="0.6"' in body
+    assert 'name="blend-0-concentration" value="0.5"' in body
+    assert 'name="blend-0-volume_ml" value="2"' in body
+    assert not any(shown in body for shown in ('value="0.60"', 'value="0.5000"', 'value="2.00"'))
+
+
 def test_a_clinician_corrects_the_depth_and_a_volume(clinician_client):
     session = SessionFactory()
     BlendComponentFactory(session=session, volume_ml=Decimal("2"))
