@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
+from clinic.access import has_role
 from clinic.parsing import positive_int
+from clinic.roles import CURATOR
 from clinic.vocabularies import Diagnosis, Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 
@@ -42,12 +44,12 @@ def preset_list(request):
 
 @login_required
 def preset_detail(request, slug, version):
-    preset = get_object_or_404(
-        ProtocolPreset.objects.exclude(status=PresetStatus.DRAFT).prefetch_related("blend_components"),
-        slug=slug,
-        version=version,
-    )
-    versions = ProtocolPreset.objects.filter(slug=slug).exclude(status=PresetStatus.DRAFT).order_by("-version")
+    """A preset of the library; a draft only for curators, who preview it here before they publish it."""
+    shown = ProtocolPreset.objects.all()
+    if not has_role(request.user, CURATOR):
+        shown = shown.exclude(status=PresetStatus.DRAFT)
+    preset = get_object_or_404(shown.prefetch_related("blend_components"), slug=slug, version=version)
+    versions = shown.filter(slug=slug).order_by("-version")
     context = {"preset": preset, "presets": [preset], "versions": versions}
     return render(request, "protocols/preset_detail.html", context)
 

@@ -16,6 +16,7 @@ from protocols import services
 from protocols.literature import PRESETS
 from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
 from tests.support.db import count_queries
+from tests.support.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -321,7 +322,13 @@ def test_drafts_never_appear_in_the_list(reader):
     assert "unfinished draft" not in response.content.decode()
 
 
-def test_the_detail_page_of_a_draft_is_not_found(reader):
+@pytest.fixture(params=[role for role in SIGNED_IN_ROLES if role != "curator"])
+def reader_not_curating(request, client_for):
+    return client_for(request.getfixturevalue(request.param))
+
+
+def test_the_detail_page_of_a_draft_is_not_found(reader_not_curating):
+    reader = reader_not_curating
     draft = services.new_version(seeded(BARLETTA))
     unfinished = make_preset("A curator's unfinished draft", status=PresetStatus.DRAFT)
 
@@ -644,3 +651,15 @@ def test_the_compare_page_runs_the_same_number_of_queries_for_two_or_six_presets
     pks = list(ProtocolPreset.objects.published().values_list("pk", flat=True)[:6])
 
     assert count_queries(clinician_client, compare_url(*pks[:2])) == count_queries(clinician_client, compare_url(*pks))
+
+
+def test_a_curator_previews_a_draft_before_publishing_it(client_for, curator):
+    draft = services.new_version(seeded(BARLETTA))
+
+    response = client_for(curator).get(draft.get_absolute_url())
+
+    assert response.status_code == 200
+    preview = text_of(response, "draft-preview")
+    assert preview.startswith("Draft preview, for curators")
+    assert "no session can start from it" in preview
+    assert reverse("admin:protocols_protocolpreset_change", args=[draft.pk]) in response.content.decode()
