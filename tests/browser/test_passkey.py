@@ -49,6 +49,8 @@ def test_a_clinician_adds_a_passkey_at_the_first_sign_in_and_signs_in_with_it(pa
     assert WebAuthnCredential.objects.filter(user=clinician, confirmed=True).count() == 1
 
     page.get_by_role("button", name="Log out", exact=True).click()
+    # Signed out once the log-in page has come: going elsewhere sooner would break that navigation off.
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
     page.goto("/patients/")
     enter_password(page, "dr.passkey")
     expect(page.get_by_role("heading", level=1)).to_have_text("Second factor")
