@@ -6,11 +6,12 @@ from io import BytesIO
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from sessions.courses import course_numbers, session_outlines
-from sessions.models import PhotoPhase, SessionPhoto
+from sessions.models import PhotoPhase, PhotoView, SessionPhoto
 
 COMPOSITE_HEIGHT = 900
 LABEL_HEIGHT = 56
@@ -129,12 +130,24 @@ def comparison(patient, view, *, a="", b="", page=None):
 
 
 def views_with_photos(patient):
-    return list(
+    """{view: how many current photos of it} for each view the patient has current photos of."""
+    return dict(
         SessionPhoto.objects.current()
         .filter(session__patient=patient, session__voided_at__isnull=True)
         .order_by()
-        .values_list("view", flat=True)
-        .distinct()
+        .values_list("view")
+        .annotate(photos=Count("pk"))
+    )
+
+
+def default_view(photos_by_view):
+    """The view the page opens on: the one with the most photos to compare; on a tie the vertex, then the standard
+    order of the views."""
+    order = list(PhotoView.values)
+    return max(
+        photos_by_view,
+        key=lambda view: (photos_by_view[view], view == PhotoView.VERTEX, -order.index(view)),
+        default="",
     )
 
 

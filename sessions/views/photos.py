@@ -16,6 +16,7 @@ from sessions.compare import (
     comparison,
     composite_jpeg,
     current_photos_of_view,
+    default_view,
     labelled,
     views_with_photos,
 )
@@ -48,7 +49,7 @@ def compare_photos(request, patient_pk):
     if patient.photos_allowed:
         views = views_with_photos(patient)
         chosen = request.GET.get("view", "")
-        view = chosen if chosen in views else (PhotoView.VERTEX if PhotoView.VERTEX in views else next(iter(views), ""))
+        view = chosen if chosen in views else default_view(views)
         shown = comparison(
             patient, view, a=request.GET.get("a", ""), b=request.GET.get("b", ""), page=request.GET.get("page")
         )

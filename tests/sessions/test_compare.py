@@ -294,6 +294,16 @@ def test_the_view_tabs_list_only_views_with_current_photos(clinician_client, cli
     assert [t["href"] for t in tabs if "active" in t["class"].split()] == ["?view=vertex"]
 
 
+def test_the_page_opens_on_the_view_with_the_most_photos_to_compare(clinician_client, clinician, patient):
+    session_with(patient, clinician, date(2026, 3, 2), shot("before", "vertex"), shot("before", "frontal"))
+    session_with(patient, clinician, date(2026, 4, 6), shot("after", "frontal"))
+    session_with(patient, clinician, date(2026, 5, 4), shot("after", "frontal"))
+
+    tabs = view_tabs(parse(compare(clinician_client, patient)))
+
+    assert [t["href"] for t in tabs if "active" in t["class"].split()] == ["?view=frontal"]
+
+
 def test_another_view_is_chosen_with_its_tab(clinician_client, clinician, patient):
     first = session_with(patient, clinician, date(2026, 3, 2), shot("before", "vertex"), shot("before", "frontal"))
     last = session_with(patient, clinician, date(2026, 4, 6), shot("after", "vertex"), shot("after", "frontal"))
