@@ -124,6 +124,19 @@ class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         elif changes := diff(preset._audit_before, {**stored_snapshot(preset), "blend": _blend_lines(preset)}):
             record_event(AuditAction.UPDATE, preset, changes=changes)
 
+    def response_change(self, request, obj):
+        """"Save and publish" on a draft's page: the draft is saved as edited, then published as the list's action
+        publishes it (the version before it retired); a draft that cannot be published stays open, saying why."""
+        if "_publish" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            services.publish(obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:protocols_protocolpreset_change", obj.pk)
+        messages.success(request, f"“{obj}” is saved and published.")
+        return redirect("admin:protocols_protocolpreset_changelist")
+
     @admin.action(description="Publish the selected drafts")
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, services.publish, "published")

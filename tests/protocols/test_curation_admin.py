@@ -151,16 +151,16 @@ def form_data(response, form_id="protocolpreset_form"):
     return data
 
 
-def edit_draft(client, draft, **changes):
-    """Open the draft's change page, change some fields and save it, as a curator does."""
+def edit_draft(client, draft, button="_save", follow=False, **changes):
+    """Open the draft's change page, change some fields and save it (or press another button), as a curator does."""
     page = client.get(change_url(draft))
     assert page.status_code == 200
     data = form_data(page)
     assert "blend_components-TOTAL_FORMS" in data  # the blend inline's management form is sent back too
     for name, value in changes.items():
         data[name.replace("__", "-")] = value if isinstance(value, list) else [value]
-    data["_save"] = ["Save"]
-    return client.post(change_url(draft), data)
+    data[button] = ["Save"]
+    return client.post(change_url(draft), data, follow=follow)
 
 
 # Who may curate.
@@ -496,6 +496,29 @@ def test_clearing_the_indications_of_a_draft_leaves_it_with_none(admin_client, v
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.indications == []
+
+
+def test_a_draft_is_saved_and_published_from_its_own_page(admin_client, v1):
+    draft = services.new_version(v1)
+    assert 'name="_publish"' in admin_client.get(change_url(draft)).content.decode()
+
+    response = edit_draft(admin_client, draft, button="_publish", follow=True, depth_min_mm="0.90")
+
+    assert f"“{draft}” is saved and published." in shown_messages(response)
+    draft.refresh_from_db()
+    v1.refresh_from_db()
+    assert (draft.status, str(draft.depth_min_mm), v1.status) == (PresetStatus.PUBLISHED, "0.90", PresetStatus.RETIRED)
+    assert 'name="_publish"' not in admin_client.get(change_url(draft)).content.decode()
+
+
+def test_a_draft_that_cannot_be_published_stays_open_saying_why(admin_client, v1):
+    draft, later = services.new_version(v1), services.new_version(v1)
+    services.publish(later)
+
+    response = edit_draft(admin_client, draft, button="_publish", follow=True)
+
+    assert any("has been published: this draft is out of date" in said for said in shown_messages(response))
+    assert ProtocolPreset.objects.get(pk=draft.pk).status == PresetStatus.DRAFT
 
 
 @pytest.mark.parametrize("typed", [ARBACHE, "barletta-triamcinolone-alopecia-areata"])
