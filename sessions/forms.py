@@ -30,9 +30,15 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _in_use_or_current(queryset, current_id):
-    """Retired equipment is not offered for new sessions, but stays selectable where already used."""
-    return queryset.filter(Q(active=True) | Q(pk=current_id))
+def _in_use_or_current(queryset, current_id, kind="kind"):
+    """Retired equipment is not offered for new sessions, but stays selectable where already used. Nor is demo
+    equipment of a kind the clinic has its own of (`kind`: the field that says what it is; None: any)."""
+    offered = queryset.filter(Q(active=True) | Q(pk=current_id))
+    own = queryset.filter(active=True, is_demo=False)
+    demo_set_aside = Q(is_demo=True) & ~Q(pk=current_id)
+    if kind is not None:
+        return offered.exclude(demo_set_aside & Q(**{f"{kind}__in": own.values(kind)}))
+    return offered.exclude(demo_set_aside) if own.exists() else offered
 
 
 class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
@@ -91,7 +97,7 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
         self.fields["performed_at"].widget.attrs["max"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         self.fields["device"].queryset = _in_use_or_current(Device.objects.all(), self.instance.device_id)
         self.fields["cartridge"].queryset = _in_use_or_current(
-            NeedleCartridge.objects.all(), self.instance.cartridge_id
+            NeedleCartridge.objects.all(), self.instance.cartridge_id, kind=None
         )
         # Only a published preset can be started from; a session keeps the version it used.
         self.fields["preset"].queryset = ProtocolPreset.objects.filter(

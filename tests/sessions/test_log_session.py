@@ -5,8 +5,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import DeviceKind
 from sessions.models import SessionPhoto, TreatmentSession
-from tests.support.factories import DeviceFactory, LotFactory, PatientFactory
+from tests.support.factories import (
+    CartridgeFactory,
+    DeviceFactory,
+    LotFactory,
+    PatientFactory,
+    ProductFactory,
+    SessionFactory,
+)
 from tests.support.images import jpeg_bytes, upload
 from tests.support.posts import session_data, with_blend, with_photos
 
@@ -143,6 +151,35 @@ def test_retired_devices_are_not_offered_for_new_sessions(clinician_client, pati
 
     assert "New Pen" in body
     assert "Old Pen" not in body
+
+
+def test_demo_equipment_gives_way_to_the_clinics_own_of_the_same_kind(clinician_client, patient):
+    DeviceFactory(model_name="Hawk Pen (demo)", is_demo=True)
+    DeviceFactory(kind=DeviceKind.DERMAROLLER, model_name="Scalp roller (demo)", is_demo=True)
+    CartridgeFactory(name="27 RM magnum (demo)", is_demo=True)
+    ProductFactory(name="Minoxidil 0.5 % injectable (demo)", is_demo=True)
+    log_form = reverse("session-log", args=[patient.pk])
+    before = clinician_client.get(log_form).content.decode()
+
+    DeviceFactory(model_name="Clinic Pen")
+    CartridgeFactory(name="Clinic cartridge")
+    ProductFactory(name="Clinic minoxidil")
+    after = clinician_client.get(log_form).content.decode()
+
+    demo = ["Hawk Pen (demo)", "Scalp roller (demo)", "27 RM magnum (demo)", "Minoxidil 0.5 % injectable (demo)"]
+    assert all(name in before for name in demo)
+    assert [name for name in demo if name in after] == ["Scalp roller (demo)"]  # no roller of its own yet
+    assert all(name in after for name in ("Clinic Pen", "Clinic cartridge", "Clinic minoxidil"))
+
+
+def test_a_session_keeps_the_demo_equipment_it_used(clinician_client, patient):
+    pen = DeviceFactory(model_name="Hawk Pen (demo)", is_demo=True)
+    session = SessionFactory(patient=patient, device=pen)
+    DeviceFactory(model_name="Clinic Pen")
+
+    body = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
+
+    assert "Hawk Pen (demo)" in body
 
 
 def test_a_lot_of_another_product_is_refused(clinician_client, patient):
