@@ -171,21 +171,22 @@ def quasi_identifiers(filters):
     with connection.cursor() as cursor:
         zone = cursor.mogrify("%s", [timezone.get_current_timezone_name()]).decode().replace("%", "%%")
         where, params = filters._conditions()
-        cursor.execute(QUASI_IDENTIFIER_SQL.format(zone=zone, where=where), params)
+        cursor.execute(QUASI_IDENTIFIER_SQL.format(zone=zone, quasi=QUASI_IDENTIFIER_COLUMNS, where=where), params)
         while rows := cursor.fetchmany(10_000):
             yield from rows
 
 
+# SALT as text: hashed as a key many times over, a Decimal costs more; research.privacy reads either.
 QUASI_IDENTIFIER_COLUMNS = (
     "p.sex AS sex, p.diagnosis AS diagnosis, p.norwood_hamilton_stage AS norwood, p.ludwig_stage AS ludwig, "
-    "p.salt_score AS salt, p.fitzpatrick_type AS fitzpatrick"
+    "CAST(p.salt_score AS text) AS salt, p.fitzpatrick_type AS fitzpatrick"
 )
 # The rows of the sessions file as COUNT_SQL finds them (the course window changes no row's presence), grouped by
 # patient and age. Current sessions of a patient in date order are an index of their own (TreatmentSession.Meta):
 # without a filter on the session, PostgreSQL reads that index alone, never the sessions' rows.
 QUASI_IDENTIFIER_SQL = """SELECT s.patient_id,
        date_part('year', age((s.performed_at AT TIME ZONE {zone})::date, p.date_of_birth))::int AS age,
-       p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score::text, p.fitzpatrick_type, COUNT(*)
+       {quasi}, COUNT(*)
 FROM treatments_treatmentsession s
 JOIN clinic_patient p ON p.id = s.patient_id
 LEFT JOIN protocols_protocolpreset pr ON pr.id = s.preset_id
