@@ -130,8 +130,12 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = _in_use_or_current(Product.objects.all(), self.instance.product_id)
-        self.fields["lot"].queryset = Lot.objects.select_related("product")
+        products = _in_use_or_current(Product.objects.all(), self.instance.product_id)
+        self.fields["product"].queryset = products
+        # The lots offered are those of the products offered (and the one the row already holds).
+        self.fields["lot"].queryset = Lot.objects.select_related("product").filter(
+            Q(product__in=products) | Q(pk=self.instance.lot_id)
+        )
 
 
 def refuse_negative_form_count(formset):

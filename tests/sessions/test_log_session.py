@@ -157,7 +157,7 @@ def test_demo_equipment_gives_way_to_the_clinics_own_of_the_same_kind(clinician_
     DeviceFactory(model_name="Hawk Pen (demo)", is_demo=True)
     DeviceFactory(kind=DeviceKind.DERMAROLLER, model_name="Scalp roller (demo)", is_demo=True)
     CartridgeFactory(name="27 RM magnum (demo)", is_demo=True)
-    ProductFactory(name="Minoxidil 0.5 % injectable (demo)", is_demo=True)
+    LotFactory(product=ProductFactory(name="Minoxidil 0.5 % injectable (demo)", is_demo=True), number="DEMO-LOT-1")
     log_form = reverse("session-log", args=[patient.pk])
     before = clinician_client.get(log_form).content.decode()
 
@@ -169,6 +169,7 @@ def test_demo_equipment_gives_way_to_the_clinics_own_of_the_same_kind(clinician_
     demo = ["Hawk Pen (demo)", "Scalp roller (demo)", "27 RM magnum (demo)", "Minoxidil 0.5 % injectable (demo)"]
     assert all(name in before for name in demo)
     assert [name for name in demo if name in after] == ["Scalp roller (demo)"]  # no roller of its own yet
+    assert "DEMO-LOT-1" in before and "DEMO-LOT-1" not in after  # the lots follow their products
     assert all(name in after for name in ("Clinic Pen", "Clinic cartridge", "Clinic minoxidil"))
 
 
