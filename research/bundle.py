@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from research.columns import CODEBOOK_COLUMNS, file_columns
 from research.export import FILES
-from research.files import csv_lines
+from research.files import csv_lines, write_lines
 from research.privacy import OLDEST_AGE
 from research.query import export_transaction, privacy_plan
 
@@ -76,16 +76,9 @@ def write_bundle(filters, target, *, progress=None):
 
 
 def _write_csv(path, lines, progress):
-    count = -1  # the header is not a row
+    """The file's rows; only the sessions file's progress is reported (the page shows sessions written)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        for line in lines:
-            handle.write(line)
-            count += 1
-            if progress and path.stem == "sessions" and count % 10_000 == 0:
-                progress(count)
-    if progress and path.stem == "sessions":
-        progress(count)
-    return count
+        return write_lines(lines, handle.write, progress if path.stem == "sessions" else None)
 
 
 def _write_lines(path, lines):

@@ -24,6 +24,23 @@ def csv_lines(rows):
 DOWNLOAD_PIECE_CHARACTERS = 64 * 1024
 
 
+PROGRESS_EVERY = 20_000  # rows between two progress reports of a file written in the background
+
+
+def write_lines(lines, write, progress=None):
+    """Write CSV lines one by one with `write`; returns the rows written (the header is not one). `progress(rows)`,
+    if given, hears every PROGRESS_EVERY rows and at the end."""
+    rows = -1
+    for line in lines:
+        write(line)
+        rows += 1
+        if progress and rows and rows % PROGRESS_EVERY == 0:
+            progress(rows)
+    if progress:
+        progress(max(rows, 0))
+    return max(rows, 0)
+
+
 def audited(rows, *, file_name, filters, user=None, username="", joined=False):
     """Pass the rows (or CSV lines: the first is the header either way) through and, when the export
     ends (finished or broken off), record it: the one way the page and the shell record an export.

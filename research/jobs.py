@@ -17,14 +17,13 @@ from audit.models import AuditAction
 from audit.services import record_event
 from research.bundle import write_bundle
 from research.export import FILES
-from research.files import record_export
+from research.files import record_export, write_lines
 from research.forms import export_form
 from research.models import ExportJob, ExportJobStatus
 from research.query import count_sessions
 
 logger = logging.getLogger(__name__)
 BACKGROUND_FILES = [*FILES, "bundle"]
-PROGRESS_EVERY = 20_000  # rows between two progress writes
 
 
 def runs_in_background(file_name, filters):
@@ -87,13 +86,7 @@ def write_export(job_id):
 def _write(file_name, filters, target, progress):
     if file_name == "bundle":
         return write_bundle(filters, target, progress=progress)["sessions"]
-    count = -1  # the header is not a row
-    for line in FILES[file_name](filters):
-        target.write(line.encode("utf-8"))
-        count += 1
-        if count % PROGRESS_EVERY == 0:
-            progress(count)
-    return count
+    return write_lines(FILES[file_name](filters), lambda line: target.write(line.encode("utf-8")), progress)
 
 
 class _Progress:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from research.export import session_lines
+from research.files import write_lines
 from research.jobs import prune_expired, write_export
 from research.models import ExportJob, ExportJobStatus
 from research.query import ExportFilters
@@ -113,3 +114,13 @@ def test_a_request_the_page_would_refuse_queues_nothing(file_name, query, client
 
     assert "Choose valid filters and a file" in text(response)
     assert not ExportJob.objects.exists()
+
+
+def test_a_file_written_in_the_background_reports_its_progress_as_it_goes():
+    heard, written = [], []
+    lines = ["header\r\n", *(f"row {n}\r\n" for n in range(45_000))]
+
+    rows = write_lines(iter(lines), written.append, heard.append)
+
+    assert (rows, heard) == (45_000, [20_000, 40_000, 45_000])
+    assert written == lines
