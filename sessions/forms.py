@@ -8,6 +8,13 @@ from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, Versioned
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from clinic.vocabularies import ScalpZone
 from protocols.models import PresetStatus, ProtocolPreset
+from sessions.blend_choices import (
+    NO_CHOICE,
+    DataOptionsSelect,
+    grouped_lot_choices,
+    lot_option_data,
+    product_option_data,
+)
 from sessions.measures import ASSESSMENT_MEASURES, MEASURE_FIELDS
 from sessions.models import (
     NO_MEASURE,
@@ -130,12 +137,25 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Rendered from lists read once (static/js/blend.js reads the data- attributes); checked against the querysets.
         products = _in_use_or_current(Product.objects.all(), self.instance.product_id)
-        self.fields["product"].queryset = products
+        offered_products = list(products)
+        product = self.fields["product"]
+        product.queryset = products
+        product.widget = DataOptionsSelect(attrs={"data-blend-product": ""})
+        product.choices = [NO_CHOICE, *((each.pk, str(each)) for each in offered_products)]
+        product.widget.option_data = product_option_data(offered_products)
         # The lots offered are those of the products offered (and the one the row already holds).
-        self.fields["lot"].queryset = Lot.objects.select_related("product").filter(
+        lot = self.fields["lot"]
+        lot.queryset = Lot.objects.select_related("product").filter(
             Q(product__in=products) | Q(pk=self.instance.lot_id)
         )
+        lots = list(lot.queryset)
+        lot.widget = DataOptionsSelect(attrs={"data-blend-lot": ""})
+        lot.choices = grouped_lot_choices(lots, timezone.localdate())
+        lot.widget.option_data = lot_option_data(lots)
+        self.fields["concentration"].widget.attrs["data-blend-concentration"] = ""
+        self.fields["concentration_unit"].widget.attrs["data-blend-unit"] = ""
 
 
 def refuse_negative_form_count(formset):

@@ -5,11 +5,13 @@ import os
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import ScalpZone, Sex, Technique
+from sessions.blend_choices import lot_label
 from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
 from tests.support.browser import log_in
 from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, UserFactory
@@ -146,7 +148,7 @@ def test_a_clinician_logs_a_session_with_a_blend_and_a_photo_and_finds_it_on_the
 def fill_blend_row(page, index, lot, *, concentration, volume):
     row = f"#id_blend-{index}"
     page.locator(f"{row}-product").select_option(label=lot.product.name)
-    page.locator(f"{row}-lot").select_option(label=str(lot))
+    page.locator(f"{row}-lot").select_option(label=lot_label(lot, timezone.localdate()))
     page.locator(f"{row}-concentration").fill(concentration)
     page.locator(f"{row}-concentration_unit").select_option(ConcentrationUnit.PERCENT.value)
     page.locator(f"{row}-volume_ml").fill(volume)

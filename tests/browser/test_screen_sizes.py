@@ -5,12 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from clinic.roles import CLINICIAN
-from tests.support.browser import log_in
+from tests.support.browser import SCREENS, log_in
 from tests.support.factories import PatientFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-
-SIZES = {"phone": (390, 844), "tablet": (820, 1180), "desk": (1366, 768)}
 
 
 def within_the_screen(page, locator):
@@ -26,7 +24,7 @@ def test_the_menu_fits_every_screen_and_reaches_every_item(page, page_problems):
     page.goto("/")
     log_in(page, "dr.chairside")
 
-    for name, (width, height) in SIZES.items():
+    for name, (width, height) in SCREENS.items():
         page.set_viewport_size({"width": width, "height": height})
         for path in ("/patients/", f"/patients/{patient.pk}/"):
             page.goto(path)

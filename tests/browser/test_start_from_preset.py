@@ -6,12 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic.dosage import ConcentrationUnit
 from clinic.roles import CLINICIAN
 from clinic.vocabularies import Technique
 from protocols.models import ProtocolPreset
+from sessions.blend_choices import lot_label
 from sessions.models import ImmediateAdverseEvent, TreatmentSession
 from tests.support.browser import log_in
 from tests.support.factories import (
@@ -93,7 +95,7 @@ def test_a_clinician_starts_a_session_from_a_preset_and_confirms_a_departure(
     # The preset reports 2.5 and 10 mg/mL as alternatives: keep the 10 mg/mL row only, from the lot in hand.
     keep_only_the_blend_row_at(page, "10")
     row = blend_row_with_concentration(page, "10")
-    page.locator(f"#id_blend-{row}-lot").select_option(label=str(lot))
+    page.locator(f"#id_blend-{row}-lot").select_option(label=lot_label(lot, timezone.localdate()))
     page.locator(f"#id_blend-{row}-volume_ml").fill("2")
 
     # Adjusted to the patient: deeper than the preset's 1.0 mm.

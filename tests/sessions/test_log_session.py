@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -181,6 +182,30 @@ def test_a_session_keeps_the_demo_equipment_it_used(clinician_client, patient):
     body = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
 
     assert "Hawk Pen (demo)" in body
+
+
+def test_without_scripts_the_lots_are_grouped_under_their_products_with_number_and_expiry(clinician_client, patient):
+    today = timezone.localdate()
+    minoxidil = ProductFactory(name="Minoxidil 0.5 %", default_concentration=Decimal("0.50"))
+    LotFactory(product=minoxidil, number="MX-OLD", expiry_date=today - timedelta(days=1))
+    LotFactory(product=minoxidil, number="MX-NEW", expiry_date=today + timedelta(days=9))
+    LotFactory(product=ProductFactory(name="Biotin"), number="BI-1", expiry_date=None)
+
+    body = clinician_client.get(reverse("session-log", args=[patient.pk])).content.decode()
+    row = body[body.index('name="blend-0-lot"') :]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', row[: row.index("</select>")], re.S)
+
+    assert [(label, re.findall(r">([^<]+)</option>", options)) for label, options in groups] == [
+        ("Biotin", ["BI-1 · no expiry date"]),
+        (
+            "Minoxidil 0.5 %",
+            [
+                f"MX-NEW · exp. {today + timedelta(days=9):%Y-%m-%d}",
+                f"MX-OLD · expired {today - timedelta(days=1):%Y-%m-%d}",
+            ],
+        ),
+    ]
+    assert f'value="{minoxidil.pk}" data-concentration="0.5" data-unit="%"' in body
 
 
 def test_a_lot_of_another_product_is_refused(clinician_client, patient):

@@ -20,6 +20,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The screens a clinic has at the chair: (width, height) of a phone, a tablet and a desk's screen.
+SCREENS = {"phone": (390, 844), "tablet": (820, 1180), "desk": (1366, 768)}
 # Generous for a loaded 2-core CI machine, yet a broken page fails in seconds rather than minutes.
 TIMEOUT_MS = 15_000
 
