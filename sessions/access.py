@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clinic.access import require_clinician
-from sessions.models import Assessment, DelayedAdverseEvent, SessionPhoto, TreatmentSession
+from sessions.models import Assessment, DelayedAdverseEvent, PendingPhoto, SessionPhoto, TreatmentSession
 
 
 def get_session_for(user, pk):
@@ -17,6 +17,15 @@ def get_photo_for(user, pk):
         # Photos stay stored for the record, but are not shown once consent is withdrawn.
         raise Http404("This patient has no photo consent: photos are not shown.")
     return photo
+
+
+def get_pending_photo_for(user, pk):
+    """Only the person who chose the photo sees it before it is saved, while its patient allows photos."""
+    require_clinician(user)
+    pending = get_object_or_404(PendingPhoto.objects.select_related("patient"), pk=pk, uploaded_by=user)
+    if not pending.patient.photos_allowed:
+        raise Http404("This patient has no photo consent: photos are not shown.")
+    return pending
 
 
 def get_assessment_for(user, pk):

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -8,6 +10,7 @@ from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, Versioned
 from clinic.models import Device, Lot, NeedleCartridge, Product
 from clinic.vocabularies import ScalpZone
 from protocols.models import PresetStatus, ProtocolPreset
+from sessions import pending_photos
 from sessions.blend_choices import (
     NO_CHOICE,
     DataOptionsSelect,
@@ -22,12 +25,15 @@ from sessions.models import (
     BlendComponent,
     DelayedAdverseEvent,
     ImmediateAdverseEvent,
+    PendingPhoto,
     PhotoPhase,
     PhotoView,
     TreatmentSession,
 )
 from sessions.photos import PixelBudget, prepare_photo
 from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
+
+PENDING_PHOTO_GONE = "This photo waited more than a day without being saved: choose it again."
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -207,14 +213,30 @@ class PhotoForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+    # A photo chosen on an earlier round trip of this form (sessions/pending_photos.py), and the clinician's
+    # choice to drop it. The template writes the hidden field itself: it names the photo kept this time.
+    pending = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    remove_pending = forms.BooleanField(label="Remove this photo", required=False)
+    pending_photo = None  # the PendingPhoto the row shows and will attach
 
-    def __init__(self, *args, pixel_budget=None, **kwargs):
+    def __init__(self, *args, pixel_budget=None, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pixel_budget = pixel_budget
+        self.owner = owner  # (user, patient): whose pending photos this form may take
+
+    def posted_pending_id(self):
+        try:
+            return uuid.UUID(self.data.get(self.add_prefix("pending")) or "")
+        except ValueError:
+            return None
+
+    def removes_pending(self):
+        return bool(self.data.get(self.add_prefix("remove_pending")))
 
     def has_changed(self):
-        # A row without a file is an unused row, whatever its phase and view say.
-        return bool(self.files.get(self.add_prefix("image")))
+        # A row without a photo is an unused row, whatever its phase and view say.
+        keeps_pending = self.posted_pending_id() is not None and not self.removes_pending()
+        return bool(self.files.get(self.add_prefix("image"))) or keeps_pending
 
     def clean(self):
         cleaned = super().clean()
@@ -224,29 +246,65 @@ class PhotoForm(forms.Form):
                 cleaned["prepared"] = prepare_photo(upload, self.pixel_budget)
             except forms.ValidationError as error:
                 self.add_error("image", error)
+        elif cleaned.get("pending") and not cleaned.get("remove_pending"):
+            self.pending_photo = PendingPhoto.objects.usable_by(*self.owner).filter(pk=cleaned["pending"]).first()
+            if self.pending_photo is None:
+                self.add_error("image", PENDING_PHOTO_GONE)
         return cleaned
 
 
 class BasePhotoFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.pixel_budget = PixelBudget()  # one for all the rows of a post
+        self.owner = owner
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget}
+        return {**super().get_form_kwargs(index), "pixel_budget": self.pixel_budget, "owner": self.owner}
 
     def clean(self):
         super().clean()
         refuse_negative_form_count(self)
 
+    def _chosen(self):
+        return [form for form in self.forms if form.has_changed()]
+
     def new_photos(self):
         return [
             NewPhoto(
-                prepared=form.cleaned_data["prepared"], phase=form.cleaned_data["phase"], view=form.cleaned_data["view"]
+                prepared=form.cleaned_data.get("prepared") or pending_photos.prepared_from(form.pending_photo),
+                phase=form.cleaned_data["phase"],
+                view=form.cleaned_data["view"],
             )
-            for form in self.forms
-            if form.has_changed()
+            for form in self._chosen()
         ]
+
+    def keep_for_the_next_round(self):
+        """The form goes back to the clinician: keep each photo it was given, to show it back and attach it
+        later; drop those the clinician removed or replaced."""
+        user, patient = self.owner
+        for form in self.forms:
+            prepared = getattr(form, "cleaned_data", {}).get("prepared")
+            if prepared:
+                form.pending_photo = pending_photos.keep(prepared, user, patient)
+        self._discard(self._dropped())
+        pending_photos.discard_expired()
+
+    def attached(self):
+        """The session is saved: the pending photos it took are now its own, and those removed go."""
+        self._discard([form.pending_photo.pk for form in self._chosen() if form.pending_photo] + self._dropped())
+        pending_photos.discard_expired()
+
+    def _dropped(self):
+        """The pending photos the clinician removed or replaced with another file."""
+        return [
+            form.posted_pending_id()
+            for form in self.forms
+            if form.posted_pending_id() and (form.removes_pending() or form.files.get(form.add_prefix("image")))
+        ]
+
+    def _discard(self, ids):
+        pending_photos.discard(PendingPhoto.objects.usable_by(*self.owner).filter(pk__in=ids))
 
 
 PhotoFormSet = forms.formset_factory(

@@ -12,6 +12,7 @@ from sessions.models.outcomes import (
     DelayedEventKind,
     Severity,
 )
+from sessions.models.pending import PENDING_PHOTO_LIFETIME, PendingPhoto
 from sessions.models.photos import PhotoPhase, PhotoView, SessionPhoto, photo_path
 from sessions.models.session import (
     FUTURE_TOLERANCE,
@@ -28,6 +29,7 @@ from sessions.models.voidable import Voidable, VoidableQuerySet
 __all__ = [
     "FUTURE_TOLERANCE",
     "NO_MEASURE",
+    "PENDING_PHOTO_LIFETIME",
     "Anaesthesia",
     "Assessment",
     "AssessmentQuerySet",
@@ -36,6 +38,7 @@ __all__ = [
     "DelayedEventKind",
     "Endpoint",
     "ImmediateAdverseEvent",
+    "PendingPhoto",
     "PhotoPhase",
     "PhotoView",
     "SessionPhoto",

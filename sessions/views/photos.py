@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
-from sessions.access import get_photo_for
+from sessions.access import get_pending_photo_for, get_photo_for
 from sessions.compare import (
     chosen_photo_pair,
     comparison,
@@ -37,6 +37,20 @@ def photo_file(request, pk, variant="image"):
     record_event(AuditAction.VIEW, photo, detail={"via": "thumbnail"} if variant == "thumbnail" else None)
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+def pending_photo_thumbnail(request, pk):
+    pending = get_pending_photo_for(request.user, pk)
+    try:
+        handle = pending.thumbnail.open("rb")
+    except FileNotFoundError:
+        raise Http404("The photo file is missing from storage.") from None
+    record_event(AuditAction.VIEW, pending.patient, detail={"via": "photo waiting for its session"})
+    response = FileResponse(handle, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

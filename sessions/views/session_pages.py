@@ -63,7 +63,12 @@ def _session_form_page(request, session, start_from=None):
     if start_from:
         blend.initial_extra = blend_initial(start_from)
         blend.extra = max(1, len(blend.initial_extra))
-    photos = PhotoFormSet(request.POST if posted else None, request.FILES if posted else None, prefix="photos")
+    photos = PhotoFormSet(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        prefix="photos",
+        owner=(request.user, session.patient),
+    )
     warnings = []
     if posted and all([form.is_valid(), blend.is_valid(), photos.is_valid()]):
         components, removed = blend.kept_and_removed()
@@ -85,8 +90,11 @@ def _session_form_page(request, session, start_from=None):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            photos.attached()
             messages.success(request, "Session logged." if is_new else "Session updated.")
             return redirect(saved)
+    if posted and session.patient.photos_allowed:
+        photos.keep_for_the_next_round()
     photos_kept = split_photos(session)[0] if not is_new else []
     if is_new:
         record_event(AuditAction.VIEW, session.patient, detail={"via": "log session"})
@@ -104,8 +112,6 @@ def _session_form_page(request, session, start_from=None):
         "preset_hints": hints(start_from) if start_from else [],
         "missing_views": missing_views(photos_kept) if session.patient.photos_allowed else {},
         "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],
-        # Browsers cannot re-fill file inputs: say so rather than drop the photos silently.
-        "photos_need_reattaching": posted and bool(request.FILES),
     }
     return render(request, "sessions/session_form.html", context)
 

@@ -144,6 +144,10 @@ EXPECTED = {
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
+    # A photo waiting for its session is seen by the clinician who chose it only; none waits under the photo's id.
+    "pending-photo-thumbnail": per_role(
+        FORBIDDEN, anonymous=TO_LOGIN, clinician=NOT_FOUND, staff_clinician=NOT_FOUND, superuser=NOT_FOUND
+    ),
     "assessment-add": PATIENT_DATA,
     "assessment-void": PATIENT_DATA,
     "delayed-event-add": PATIENT_DATA,

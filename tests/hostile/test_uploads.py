@@ -126,8 +126,10 @@ def test_one_bad_photo_among_good_ones_stores_nothing_at_all(clinician_client):
     response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
     assert response.context["photos"].forms[2].errors["image"] == [DAMAGED]
-    assert_refused(response, before, messages=[DAMAGED, "please attach them again"])
-    assert media_files() == []
+    assert_refused(response, before, messages=[DAMAGED, "Kept from your last attempt"])
+    kept = [form.pending_photo for form in response.context["photos"].forms]
+    assert [pending is not None for pending in kept] == [True, True, False]  # the good ones wait, checked
+    assert sorted(media_files()) == sorted(f.name for pending in kept[:2] for f in (pending.image, pending.thumbnail))
 
 
 def test_a_bad_photo_added_while_editing_leaves_the_session_untouched(clinician_client):

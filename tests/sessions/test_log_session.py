@@ -75,17 +75,17 @@ def test_a_rejected_session_keeps_everything_typed_and_says_why(clinician_client
     assert "Needle depth must be between 0.1 and 3.0 mm." in body
     assert 'value="4.2"' in body
     assert "Tolerated well" in body
-    assert f'<option value="{lot.pk}" selected>' in body
+    assert f'<option value="{lot.pk}" selected data-product="{lot.product_id}">' in body
     assert re.search(r'name="treated_zones" value="vertex"\s+id="\w+" checked', body)
 
 
-def test_photos_attached_to_a_rejected_form_are_asked_for_again(clinician_client, patient):
+def test_photos_attached_to_a_rejected_form_are_kept_for_the_next_attempt(clinician_client, patient):
     data = with_photos(session_data(pain_score="11"), upload(jpeg_bytes()))
 
     body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
 
     assert "Pain score must be between 0 and 10." in body
-    assert "please attach them again" in body
+    assert "Kept from your last attempt: it is attached when you save." in body
     assert not SessionPhoto.objects.exists()
 
 

@@ -122,7 +122,8 @@ def stored_state():
             .order_by("pk")
             .values_list("pk", "action")
         ),
-        "files": media_files(),
+        # A refused form keeps its good photos for the next attempt (sessions/pending_photos.py): not records.
+        "files": [name for name in media_files() if not name.startswith("pending/")],
         "logins": Session.objects.count(),
     }
 
