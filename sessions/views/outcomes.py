@@ -10,6 +10,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
 from clinic.parsing import positive_int
+from clinic.vocabularies import Diagnosis
 from sessions.access import get_session_for
 from sessions.forms import AssessmentForm, DelayedEventForm
 from sessions.models import Assessment, DelayedAdverseEvent, TreatmentSession
@@ -26,7 +27,8 @@ def add_assessment(request, patient_pk):
         messages.success(request, "Assessment recorded.")
         return redirect(f"{patient.get_absolute_url()}#outcomes")
     record_event(AuditAction.VIEW, patient, detail={"via": "record assessment"})
-    return render(request, "sessions/assessment_form.html", {"form": form, "patient": patient})
+    context = {"form": form, "patient": patient, "salt_applies": patient.diagnosis in Diagnosis.areata_family()}
+    return render(request, "sessions/assessment_form.html", context)
 
 
 def _session_of_the_day(request, patient):

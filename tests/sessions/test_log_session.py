@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import DeviceKind
+from clinic.vocabularies import ScalpZone
 from sessions.models import SessionPhoto, TreatmentSession
 from tests.support.factories import (
     CartridgeFactory,
@@ -17,6 +18,7 @@ from tests.support.factories import (
     SessionFactory,
 )
 from tests.support.images import jpeg_bytes, upload
+from tests.support.pages import scalp_map, text
 from tests.support.posts import session_data, with_blend, with_photos
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +241,25 @@ def test_a_missing_management_form_is_refused_cleanly(clinician_client, patient)
     assert response.status_code == 200
     assert "ManagementForm data is missing" in response.content.decode()
     assert not TreatmentSession.objects.exists()
+
+
+def test_the_form_offers_the_scalp_map_hidden_until_its_script_shows_it(clinician_client, patient):
+    """Without JavaScript the map stays hidden and the checkboxes, the only thing submitted, work as before."""
+    response = clinician_client.get(reverse("session-log", args=[patient.pk]))
+
+    box, regions = scalp_map(text(response))
+    assert "hidden" in box and box["data-scalp-map"] == "treated_zones"
+    assert {zone: (region["role"], region["tabindex"], region["aria-label"]) for zone, region in regions.items()} == {
+        zone: ("checkbox", "0", zone.label) for zone in ScalpZone if zone != ScalpZone.SCAR
+    }
+    assert all(region["aria-checked"] == "false" for region in regions.values())
+    assert text(response).count('name="treated_zones"') == len(ScalpZone)
+
+
+def test_a_rejected_form_keeps_the_ticked_zones_on_the_map(clinician_client, patient):
+    data = session_data(needle_depth_mm="4.2", treated_zones=["vertex", "scar"])
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    _, regions = scalp_map(text(response))
+    assert [zone for zone, region in regions.items() if region["aria-checked"] == "true"] == [ScalpZone.VERTEX]

@@ -4,7 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from clinic.vocabularies import ScalpZone
 from tests.support.factories import BlendComponentFactory, LotFactory, ProductFactory, SessionFactory
+from tests.support.pages import scalp_map, text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,27 @@ def test_free_text_is_escaped(clinician_client):
 
     assert "<img src=x" not in body and "<b>bold</b>" not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_the_scalp_map_fills_the_treated_zones_and_no_others(clinician_client):
+    session = SessionFactory(treated_zones=["frontal", "vertex"])
+
+    response = clinician_client.get(session.get_absolute_url())
+
+    box, regions = scalp_map(text(response))
+    filled = {zone for zone, region in regions.items() if "is-treated" in region["class"].split()}
+    assert filled == {ScalpZone.FRONTAL, ScalpZone.VERTEX}
+    assert set(regions) == {zone for zone in ScalpZone if zone != ScalpZone.SCAR}
+    # A picture of the text beside it: screen readers read the list, not the map.
+    assert box["aria-hidden"] == "true" and "hidden" not in box
+    assert not any("role" in region or "tabindex" in region for region in regions.values())
+    assert text_of(response, "treated-zones") == "Frontal, Vertex / crown"
+
+
+def test_a_session_without_zones_shows_no_map(clinician_client):
+    session = SessionFactory(treated_zones=[])
+
+    response = clinician_client.get(session.get_absolute_url())
+
+    assert scalp_map(text(response)) == (None, {})
+    assert text_of(response, "treated-zones") == "—"

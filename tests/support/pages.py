@@ -67,3 +67,24 @@ class _TableHeaders(HTMLParser):
     def handle_data(self, data):
         if self.inside and data.strip():
             self.said = True
+
+
+def scalp_map(html):
+    """The scalp map in a page: the attributes of its box (None without a map) and {zone code: the attributes of
+    its region}."""
+    reader = _ScalpMap()
+    reader.feed(html)
+    return reader.box, reader.regions
+
+
+class _ScalpMap(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.box, self.regions = None, {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "scalp-map" in (attributes.get("class") or "").split():
+            self.box = attributes
+        elif "data-zone" in attributes:
+            self.regions[attributes["data-zone"]] = attributes

@@ -1,0 +1,12 @@
+from django import template
+
+from sessions.salt import HAIR_LOSS_IN_VIEW, LOSS_FORMAT, SALT_VIEWS
+
+register = template.Library()
+
+
+@register.inclusion_tag("sessions/salt_calculator.html")
+def salt_calculator(score_field):
+    """The calculator that fills `score_field` (static/js/salt-calculator.js), with the weights and messages of
+    sessions/salt.py; hidden until the script shows it, and never submitted."""
+    return {"views": SALT_VIEWS, "target": score_field.id_for_label, "loss": HAIR_LOSS_IN_VIEW, "format": LOSS_FORMAT}
