@@ -33,6 +33,11 @@ from sessions.models import (
 from sessions.photos import PixelBudget, prepare_photo
 from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
 
+PRODUCT_NEEDED = "Choose the product of this blend row (or empty the row)."
+PHOTO_ROW_NEEDS = {
+    "phase": "Say whether this photo is from before or after the session.",
+    "view": "Choose the standard view of this photo.",
+}
 PENDING_PHOTO_GONE = "This photo waited more than a day without being saved: choose it again."
 
 
@@ -162,6 +167,14 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
         lot.widget.option_data = lot_option_data(lots)
         self.fields["concentration"].widget.attrs["data-blend-concentration"] = ""
         self.fields["concentration_unit"].widget.attrs["data-blend-unit"] = ""
+        # A blend row is optional: nothing in it is marked required, but a row in use names its product (clean).
+        product.required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("product") and "product" not in self.errors:
+            self.add_error("product", PRODUCT_NEEDED)
+        return cleaned
 
 
 def refuse_negative_form_count(formset):
@@ -206,8 +219,9 @@ BlendFormSet = forms.inlineformset_factory(
 
 
 class PhotoForm(forms.Form):
-    phase = forms.ChoiceField(choices=PhotoPhase.choices)
-    view = forms.ChoiceField(label="Standard view", choices=PhotoView.choices)
+    # A photo row is optional, so nothing in it is marked required; a row with a photo has both (clean).
+    phase = forms.ChoiceField(choices=PhotoPhase.choices, required=False)
+    view = forms.ChoiceField(label="Standard view", choices=PhotoView.choices, required=False)
     image = forms.FileField(
         label="Photo (JPEG or PNG)",
         required=False,
@@ -250,6 +264,9 @@ class PhotoForm(forms.Form):
             self.pending_photo = PendingPhoto.objects.usable_by(*self.owner).filter(pk=cleaned["pending"]).first()
             if self.pending_photo is None:
                 self.add_error("image", PENDING_PHOTO_GONE)
+        for name, message in PHOTO_ROW_NEEDS.items():
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
 

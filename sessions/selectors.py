@@ -48,11 +48,12 @@ def split_photos(session):
 
 
 def missing_views(photos):
-    """{phase label: [standard views not photographed yet]}, given the current photos of a session."""
+    """{phase: [standard views not photographed yet]} (PhotoPhase and PhotoView members), given the current photos
+    of a session."""
     taken = {(photo.phase, photo.view) for photo in photos}
     missing = {}
     for phase in PhotoPhase:
-        views = [view.label for view in PhotoView if (phase.value, view.value) not in taken]
+        views = [view for view in PhotoView if (phase.value, view.value) not in taken]
         if views:
-            missing[phase.label] = views
+            missing[phase] = views
     return missing

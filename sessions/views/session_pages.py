@@ -109,6 +109,8 @@ def _session_form_page(request, session, start_from=None):
         "is_new": is_new,
         "warnings": warnings,
         "start_from": start_from,
+        # The preset chosen now, or the one the form carries back (a round trip) or the session was started from.
+        "shown_preset": start_from or session.preset,
         "preset_hints": hints(start_from) if start_from else [],
         "missing_views": missing_views(photos_kept) if session.patient.photos_allowed else {},
         "presets": ProtocolPreset.objects.published().order_by("technique", "name") if is_new else [],

@@ -30,7 +30,15 @@ def test_a_photo_chosen_before_a_correction_is_saved_with_the_session(page, page
     ).check()
     page.locator("#id_needle_depth_mm").fill("4.2")
     page.locator("#id_photos-0-view").select_option(label=PhotoView.FRONTAL.label)
+    checklist = page.locator("#photo-checklist")
+    expect(checklist.locator('[data-phase="before"] [data-view="frontal"]')).to_be_visible()
     page.locator("#id_photos-0-image").set_input_files(photo)
+    # The checklist follows what is chosen: the before-frontal view leaves it, the after-frontal one stays.
+    expect(checklist.locator('[data-phase="before"] [data-view="frontal"]')).to_be_hidden()
+    expect(checklist.locator('[data-phase="after"] [data-view="frontal"]')).to_be_visible()
+    expect(checklist.locator('[data-phase="before"]')).to_match_aria_snapshot(
+        '- listitem: "Before: Vertex, Top, Left, Right, Occipital, Close-up / trichoscopy"'
+    )
     page.get_by_role("button", name="Save session").click()
 
     expect(page.get_by_text("Needle depth must be between 0.1 and 3.0 mm.")).to_be_visible()
@@ -38,6 +46,7 @@ def test_a_photo_chosen_before_a_correction_is_saved_with_the_session(page, page
     expect(kept).to_be_visible()
     assert kept.evaluate("image => image.complete && image.naturalWidth > 0")
     expect(page.locator("#id_photos-0-view")).to_have_value(PhotoView.FRONTAL.value)
+    expect(checklist.locator('[data-phase="before"] [data-view="frontal"]')).to_be_hidden()
 
     page.locator("#id_needle_depth_mm").fill("1.2")
     page.get_by_role("button", name="Save session").click()

@@ -160,3 +160,13 @@ def test_a_session_without_a_preset_has_no_departures(clinician_client, patient)
 
     assert response.status_code == 302
     assert 'id="deviations"' not in clinician_client.get(response["Location"]).content.decode()
+
+
+def test_the_preset_stays_chosen_in_the_selector_when_the_form_comes_back(clinician_client, patient, barletta):
+    data = session_data(preset=barletta.pk, needle_depth_mm="4.2")
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    choice = body[body.index('id="preset-choice"') :].split("</select>")[0]
+    assert f'<option value="{barletta.pk}" selected>{barletta}</option>' in choice
+    assert 'id="preset-hints"' in body

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clinic.models import DeviceKind
 from clinic.vocabularies import ScalpZone
+from sessions.forms import PRODUCT_NEEDED
 from sessions.models import SessionPhoto, TreatmentSession
 from tests.support.factories import (
     CartridgeFactory,
@@ -208,6 +209,24 @@ def test_without_scripts_the_lots_are_grouped_under_their_products_with_number_a
         ),
     ]
     assert f'value="{minoxidil.pk}" data-concentration="0.5" data-unit="%"' in body
+
+
+def test_the_optional_blend_and_photo_rows_mark_nothing_required(clinician_client, patient):
+    body = clinician_client.get(reverse("session-log", args=[patient.pk])).content.decode()
+
+    for rows in ('data-formset="blend"', 'data-formset="photos"'):
+        fieldset = body[body.index(rows) :].split("</fieldset>")[0]
+        assert "asteriskField" not in fieldset
+
+
+def test_a_blend_row_in_use_still_needs_its_product(clinician_client, patient):
+    data = with_blend(session_data(), LotFactory())
+    data |= {"blend-0-product": "", "blend-0-lot": ""}
+
+    body = clinician_client.post(reverse("session-log", args=[patient.pk]), data).content.decode()
+
+    assert PRODUCT_NEEDED in body
+    assert not TreatmentSession.objects.exists()
 
 
 def test_a_lot_of_another_product_is_refused(clinician_client, patient):
