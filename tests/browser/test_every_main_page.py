@@ -1,0 +1,109 @@
+"""Every main page, on a phone, a tablet and a desk: never wider than the screen, the menu within reach, and, at
+desk size, no critical or serious accessibility violation found by axe-core (the npm package, read from
+node_modules and run inside the page). Screenshots of each page at each size are kept under var/screenshots/ for
+whoever reads the CI run."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from clinic.vocabularies import Diagnosis
+from protocols import services
+from protocols.models import ProtocolPreset
+from tests.support.browser import SCREENS, log_in
+from tests.support.factories import PatientFactory, SessionFactory, UserFactory
+from tests.support.photos import new_photo, store_photos
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# What axe finds, one line per rule broken, with the first elements it names.
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+  }));
+}"""
+BLOCKING = {"critical", "serious"}
+
+
+@pytest.fixture
+def main_pages(db, seeded_presets):
+    """{page name: address} for a superuser, who holds every role: a patient treated twice with vertex photos
+    each time, a draft preset, and the pages a clinician, a researcher and a curator work on."""
+    UserFactory(username="dr.everything", is_staff=True, is_superuser=True)
+    clinician = UserFactory(username="dr.photos")
+    patient = PatientFactory(diagnosis=Diagnosis.ALOPECIA_AREATA)
+    sessions = [
+        SessionFactory(patient=patient, clinician=clinician, performed_at=timezone.now() - timedelta(days=days))
+        for days in (60, 30)
+    ]
+    for session, phase in zip(sessions, ("before", "after"), strict=True):
+        store_photos(session, clinician, new_photo(phase=phase, view="vertex"))
+    published = ProtocolPreset.objects.published().order_by("pk").first()
+    draft = services.new_version(published)
+    return {
+        "patient-list": reverse("patient-list"),
+        "patient": reverse("patient-detail", args=[patient.pk]),
+        "log-session": reverse("session-log", args=[patient.pk]),
+        "log-session-from-preset": f"{reverse('session-log', args=[patient.pk])}?preset={published.pk}",
+        "session": reverse("session-detail", args=[sessions[-1].pk]),
+        "compare": reverse("photo-compare", args=[patient.pk]),
+        "assessment": reverse("assessment-add", args=[patient.pk]),
+        "export": reverse("export"),
+        "preset-library": reverse("preset-list"),
+        "draft-preview": draft.get_absolute_url(),
+    }
+
+
+def signed_in(page):
+    page.goto("/")
+    log_in(page, "dr.everything")
+
+
+def menu_reachable(page, screen):
+    toggler = page.get_by_role("button", name="Menu")
+    if screen != "desk":
+        toggler.click()
+    expect(page.get_by_role("link", name="Presets", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Log out", exact=True)).to_be_visible()
+
+
+def test_every_main_page_fits_each_screen_with_its_menu_in_reach(page, page_problems, main_pages):
+    signed_in(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    too_wide = []
+    for screen, (width, height) in SCREENS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for name, address in main_pages.items():
+            page.goto(address)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            document_width = page.evaluate("document.documentElement.scrollWidth")
+            if document_width > width:
+                too_wide.append((name, screen, document_width))
+            page.screenshot(path=SCREENSHOTS / f"{name}-{screen}.png", full_page=True)
+            menu_reachable(page, screen)
+    assert too_wide == []
+    assert page_problems == []
+
+
+def test_no_main_page_has_a_critical_or_serious_accessibility_violation(page, page_problems, main_pages):
+    signed_in(page)
+    axe = AXE.read_text()
+    found = {}
+    for name, address in main_pages.items():
+        page.goto(address)
+        page.evaluate(axe)
+        found[name] = page.evaluate(RUN_AXE)
+    blocking = {name: [v for v in violations if v["impact"] in BLOCKING] for name, violations in found.items()}
+    print("axe-core violations by page (critical/serious | all):")
+    for name, violations in found.items():
+        print(f"  {name}: {len(blocking[name])} | {len(violations)} {[v['id'] for v in violations]}")
+    assert {name: violations for name, violations in blocking.items() if violations} == {}
+    assert page_problems == []
