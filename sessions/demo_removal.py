@@ -26,7 +26,7 @@ from sessions.models import (
 )
 from sessions.patient_summary import refresh_patient_summaries
 
-PHOTO_FILE_FIELDS = ("image", "thumbnail")
+PHOTO_FILE_FIELDS = ("image", "thumbnail", "screen")
 
 
 @dataclass

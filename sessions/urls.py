@@ -17,4 +17,5 @@ urlpatterns = [
     path("delayed-events/<int:pk>/void/", voiding.void_delayed_event_view, name="delayed-event-void"),
     path("photos/<uuid:pk>/", photos.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", photos.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
+    path("photos/<uuid:pk>/screen/", photos.photo_file, {"variant": "screen"}, name="photo-screen"),
 ]

@@ -143,6 +143,7 @@ EXPECTED = {
     "session-void": PATIENT_DATA,
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
+    "photo-screen": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
     "assessment-add": PATIENT_DATA,
     "assessment-void": PATIENT_DATA,

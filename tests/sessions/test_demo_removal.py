@@ -8,6 +8,7 @@ from audit.services import SHELL_USERNAME
 from clinic.models import Device, Lot, NeedleCartridge, Patient, PatientTally, Product, User
 from sessions.demo import DEMO_CLINICIAN
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
+from sessions.photos import stored_screen_rendition
 from tests.support.db import media_files
 from tests.support.factories import BlendComponentFactory, LotFactory, PatientFactory, SessionFactory
 from tests.support.photos import new_photo, store_photos, stored_photo
@@ -22,6 +23,7 @@ def clinic(clinician):
     call_command("demo_data", patients=4, sessions_per_patient=3, seed=2026, stdout=StringIO())
     demo_session = TreatmentSession.objects.filter(patient__photo_consent=True).first()
     store_photos(demo_session, clinician, new_photo(view="vertex"), new_photo(view="frontal"), warnings_confirmed=True)
+    stored_screen_rendition(demo_session.photos.first())
     real = PatientFactory()
     own = BlendComponentFactory(session=SessionFactory(patient=real, clinician=clinician))
     real_photo = stored_photo(own.session, clinician)
@@ -65,7 +67,7 @@ def test_it_leaves_exactly_the_clinics_own_records_and_the_demo_product_they_use
 def test_the_photo_files_of_demo_sessions_are_gone_from_storage_and_the_clinics_own_stay(
     clinic, django_capture_on_commit_callbacks
 ):
-    assert len(media_files()) == 6
+    assert len(media_files()) == 7  # each photo and its thumbnail, and one demo photo's screen rendition
 
     with django_capture_on_commit_callbacks(execute=True):
         remove("--no-input")
