@@ -91,11 +91,11 @@ class _DemoRecords:
 
 
 def demo_data_to_remove():
-    """What remove_demo_data() would remove and keep now, without changing anything."""
-    records = _DemoRecords()
-    removed = {kind: rows.count() for kind, rows in records.in_deletion_order()}
-    removed["demo user"] = get_user_model().objects.filter(username=DEMO_CLINICIAN).count()
-    return DemoRemoval(removed, records.kept())
+    """What remove_demo_data() would remove and keep now: the same removal, rolled back (no file is touched)."""
+    with transaction.atomic():
+        removal = remove_demo_data()
+        transaction.set_rollback(True)
+    return removal
 
 
 def remove_demo_data():
@@ -121,6 +121,7 @@ def remove_demo_data():
                 reason="Synthetic demo data removed (manage.py demo_data --remove).",
                 detail={"removed": removed, "kept": [record for record, _ in kept]},
             )
+        # Dropped with the transaction when it is rolled back.
         transaction.on_commit(lambda: _delete_files(photo_files))
     return removal
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditAction, AuditEvent
-from audit.services import SHELL_USERNAME
+from audit.services import SHELL_USERNAME, record_event
 from clinic.models import Device, Lot, NeedleCartridge, Patient, PatientTally, Product, User
 from sessions.demo import DEMO_CLINICIAN
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
@@ -120,15 +120,18 @@ def counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_it_asks_first_and_an_answer_other_than_yes_removes_nothing(clinic, monkeypatch):
+def test_it_asks_first_and_an_answer_other_than_yes_removes_nothing(
+    clinic, monkeypatch, django_capture_on_commit_callbacks
+):
     asked = []
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "no")
+    files, before = media_files(), counts()
 
-    with pytest.raises(CommandError, match=r"Nothing was removed\."):
+    with pytest.raises(CommandError, match=r"Nothing was removed\."), django_capture_on_commit_callbacks(execute=True):
         remove()
 
     assert asked == ["Type 'yes' to delete these records: "]
-    assert Patient.objects.filter(is_demo=True).count() == 4
+    assert (counts(), media_files()) == (before, files)
 
 
 def test_the_demo_equipment_of_no_session_of_the_clinic_is_all_removed(clinician):
@@ -139,3 +142,27 @@ def test_the_demo_equipment_of_no_session_of_the_clinic_is_all_removed(clinician
 
     assert not Product.objects.filter(is_demo=True).exists()
     assert Lot.objects.count() == 1
+
+
+def test_a_demo_user_that_the_audit_trail_names_stays_and_a_second_run_still_finds_nothing(clinic):
+    record_event(AuditAction.VIEW, user=User.objects.get(username=DEMO_CLINICIAN))
+
+    out = remove("--no-input")
+
+    assert f"Kept user {DEMO_CLINICIAN}: named by records that stay (e.g. the audit trail)." in out
+    assert User.objects.filter(username=DEMO_CLINICIAN).exists()
+    assert "No demo data to remove" in remove("--no-input")
+
+
+def test_the_summary_before_the_question_is_what_is_then_removed(
+    clinic, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    files = media_files()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = remove()
+
+    planned, done = (line.split(": ", 1)[1] for line in out.splitlines() if line.startswith(("To remove", "Removed")))
+    assert planned == done
+    assert len(files) - len(media_files()) == 5
