@@ -7,6 +7,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from audit.context import current_actor
 from audit.models import AuditAction, AuditEvent
 
+# A management command has no user account: the audit trail names what it does by this username.
+SHELL_USERNAME = "(shell)"
+
 
 def record_event(action, obj=None, *, changes=None, reason="", detail=None, user=None, username="", ip_address=None):
     """Append one event. Who and where default to the current request's actor."""

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sessions.thumbnails import THUMBNAIL_BOX, make_thumbnail, thumbnail_jpeg
+from sessions.models import SessionPhoto
+from sessions.thumbnails import THUMBNAIL_BOX, make_screen_rendition, make_thumbnail, thumbnail_jpeg
 
 # Pillow format name -> (content type, file extension). Nothing else is ever opened.
 ALLOWED_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
@@ -153,3 +154,20 @@ def _thumbnail(upload, upright, image_format):
     small = upright.convert("RGB")
     small.thumbnail(THUMBNAIL_BOX)
     return thumbnail_jpeg(small)
+
+
+def stored_screen_rendition(photo):
+    """The photo's screen-sized rendition (its `screen` file), made from the image and stored the first time it is
+    asked for. Raises FileNotFoundError when the image is missing from storage."""
+    if not photo.screen:
+        with photo.image.open("rb") as original:
+            content = ContentFile(make_screen_rendition(original))
+        field = photo.screen.field
+        name = field.storage.save(field.generate_filename(photo, "screen.jpg"), content)
+        # Stored with an update, not a save: a rendition is no change to the record, so no history row.
+        if SessionPhoto.objects.filter(pk=photo.pk, screen="").update(screen=name):
+            photo.screen.name = name
+        else:  # another request stored one meanwhile: theirs is kept
+            field.storage.delete(name)
+            photo.refresh_from_db(fields=["screen"])
+    return photo.screen

@@ -10,6 +10,10 @@ from io import BytesIO
 from PIL import Image, ImageOps
 
 THUMBNAIL_BOX = (320, 320)
+THUMBNAIL_QUALITY = 80
+# The compare page's rendition: a screen's worth of pixels, a fraction of the original's bytes.
+SCREEN_BOX = (1600, 1600)
+SCREEN_QUALITY = 85
 ORIENTATION = 0x0112
 # EXIF orientation -> the transposition that makes the picture upright (as ImageOps.exif_transpose does).
 UPRIGHT = {
@@ -37,20 +41,25 @@ def reduced(image, box=THUMBNAIL_BOX):
     return image.transpose(transpose) if transpose is not None else image
 
 
-def make_thumbnail(source, box=THUMBNAIL_BOX):
+def make_thumbnail(source, box=THUMBNAIL_BOX, quality=THUMBNAIL_QUALITY):
     """JPEG bytes of a thumbnail fitting `box`, upright, without any metadata."""
     with Image.open(source) as image:
         small = reduced(image, box)
     small.thumbnail(box)
-    return thumbnail_jpeg(small)
+    return thumbnail_jpeg(small, quality)
 
 
-def thumbnail_jpeg(small):
+def make_screen_rendition(source):
+    """JPEG bytes of the photo at screen size (never enlarged), upright, without any metadata."""
+    return make_thumbnail(source, SCREEN_BOX, SCREEN_QUALITY)
+
+
+def thumbnail_jpeg(small, quality=THUMBNAIL_QUALITY):
     """The thumbnail's JPEG bytes. What Pillow carried over from the original (a JPEG comment, an ICC profile,
     EXIF) is dropped first: it would otherwise be written again."""
     small.info.clear()
     buffer = BytesIO()
-    small.save(buffer, "JPEG", quality=80)
+    small.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 

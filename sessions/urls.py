@@ -18,4 +18,5 @@ urlpatterns = [
     path("photos/<uuid:pk>/", photos.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", photos.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
     path("photos/waiting/<uuid:pk>/thumbnail/", photos.pending_photo_thumbnail, name="pending-photo-thumbnail"),
+    path("photos/<uuid:pk>/screen/", photos.photo_file, {"variant": "screen"}, name="photo-screen"),
 ]

@@ -28,6 +28,7 @@ def patient_data_urls(session):
         reverse("session-edit", args=[session.pk]),
         reverse("photo-file", args=[photo.pk]),
         reverse("photo-thumbnail", args=[photo.pk]),
+        reverse("photo-screen", args=[photo.pk]),
     ]
 
 

@@ -42,6 +42,8 @@ class SessionPhoto(Voidable):
     view = models.CharField("standard view", max_length=10, choices=PhotoView.choices)
     image = models.FileField("image", upload_to=photo_path)
     thumbnail = models.FileField("thumbnail", upload_to=photo_path)
+    # Made from the image the first time the compare page shows it (sessions.photos.stored_screen_rendition).
+    screen = models.FileField("screen-sized rendition", upload_to=photo_path, blank=True, editable=False)
     content_type = models.CharField(max_length=20, editable=False)
     width = models.PositiveIntegerField("width (px)", editable=False)
     height = models.PositiveIntegerField("height (px)", editable=False)

@@ -21,20 +21,22 @@ from sessions.compare import (
     views_with_photos,
 )
 from sessions.models import PhotoView
+from sessions.photos import stored_screen_rendition
 
 
 @require_GET
 @login_required
 def photo_file(request, pk, variant="image"):
+    """The photo (variant "image"), its thumbnail, or its screen-sized rendition (variant "screen")."""
     photo = get_photo_for(request.user, pk)
-    stored = photo.thumbnail if variant == "thumbnail" else photo.image
-    content_type = "image/jpeg" if variant == "thumbnail" else photo.content_type
+    content_type = photo.content_type if variant == "image" else "image/jpeg"
     try:
+        stored = {"image": photo.image, "thumbnail": photo.thumbnail}.get(variant) or stored_screen_rendition(photo)
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("The photo file is missing from storage.") from None
-    # A thumbnail too: it is fetched by its own request, and shows the patient on its own.
-    record_event(AuditAction.VIEW, photo, detail={"via": "thumbnail"} if variant == "thumbnail" else None)
+    # A thumbnail or rendition too: it is fetched by its own request, and shows the patient on its own.
+    record_event(AuditAction.VIEW, photo, detail={"via": variant} if variant != "image" else None)
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     response = FileResponse(handle, content_type=content_type, filename=f"photo-{photo.pk}{extension}")
     response["X-Content-Type-Options"] = "nosniff"

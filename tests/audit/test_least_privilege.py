@@ -218,3 +218,14 @@ def test_an_owner_url_for_another_database_is_refused_at_start():
 
     assert result.returncode != 0
     assert "DATABASE_OWNER_URL must name the same PostgreSQL database as DATABASE_URL" in result.stderr
+
+
+@on_postgresql
+def test_the_application_role_can_remove_the_demo_data_and_leaves_the_trail_alone(roles):
+    call_command("demo_data", patients=3, sessions_per_patient=2, seed=1, stdout=StringIO())
+
+    with django_connected_as(roles["app"], roles["password"]):
+        call_command("demo_data", "--remove", "--no-input", stdout=StringIO())
+
+        assert not Patient.objects.exists()
+        assert AuditEvent.objects.get().action == AuditAction.DELETE

@@ -54,8 +54,8 @@ def test_a_clinician_compares_two_vertex_photos_and_downloads_the_composite(page
     # Both photos side by side, the earlier on the left, each labelled.
     side = page.locator("#side-by-side img")
     expect(side).to_have_count(2)
-    expect(side.nth(0)).to_have_attribute("src", f"/photos/{before.pk}/")
-    expect(side.nth(1)).to_have_attribute("src", f"/photos/{after.pk}/")
+    expect(side.nth(0)).to_have_attribute("src", f"/photos/{before.pk}/screen/")
+    expect(side.nth(1)).to_have_attribute("src", f"/photos/{after.pk}/screen/")
     captions = page.locator("#side-by-side figcaption")
     expect(captions.nth(0)).to_contain_text(f"{timezone.localtime(before.taken_at):%Y-%m-%d} · Before · session 1")
     expect(captions.nth(1)).to_contain_text(f"{timezone.localtime(after.taken_at):%Y-%m-%d} · After · session 2")

@@ -62,3 +62,4 @@ def test_the_password_is_the_last_thing_said_with_how_to_set_a_new_one():
 
     assert output.splitlines()[-1].strip().startswith("make password")
     assert output.index("password: ") > output.index("Loading synthetic demo data")
+    assert "`manage.py demo_data --remove` takes it out again" in output

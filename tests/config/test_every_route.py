@@ -143,6 +143,7 @@ EXPECTED = {
     "session-void": PATIENT_DATA,
     "photo-file": PATIENT_DATA,
     "photo-thumbnail": PATIENT_DATA,
+    "photo-screen": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
     # A photo waiting for its session is seen by the clinician who chose it only; none waits under the photo's id.
     "pending-photo-thumbnail": per_role(

@@ -71,6 +71,7 @@ def test_no_page_or_file_with_patient_data_is_kept_by_the_browser_and_unused_fea
         reverse("session-edit", args=[session.pk]),
         reverse("photo-file", args=[photo.pk]),
         reverse("photo-thumbnail", args=[photo.pk]),
+        reverse("photo-screen", args=[photo.pk]),
         reverse("photo-compare", args=[session.patient.pk]),
     ]
     responses = [clinician_client.get(url) for url in shown]

@@ -493,6 +493,7 @@ def test_voiding_needs_a_reason(clinician_client, patient, reason):
 
 
 def test_a_voided_assessment_leaves_the_table_and_the_charts_and_is_audited(clinician_client, clinician, patient):
+    first = make_assessment(patient, on=today() - timedelta(days=50), satisfaction=3)
     kept = make_assessment(patient, on=today() - timedelta(days=40), satisfaction=2)
     voided = make_assessment(
         patient, on=today() - timedelta(days=10), satisfaction=5, shaft_diameter_um=Decimal("77.7")
@@ -514,11 +515,11 @@ def test_a_voided_assessment_leaves_the_table_and_the_charts_and_is_audited(clin
     )
     assert voided.history.latest().history_change_reason == "Typed into the wrong record"
     body = clinician_client.get(patient.get_absolute_url()).content.decode()
-    assert [row[0] for row in table_rows(body)] == [f"{kept.assessed_on:%Y-%m-%d}"]
+    assert [row[0] for row in table_rows(body)] == [f"{a.assessed_on:%Y-%m-%d}" for a in (first, kept)]
     assert void_url(voided) not in body
     charts = charts_by_label(body)
     assert list(charts) == ["Patient satisfaction (1–5) over time"]  # the shaft chart had only the voided value
-    assert len(charts["Patient satisfaction (1–5) over time"].findall(f"{SVG_NS}circle")) == 1
+    assert len(charts["Patient satisfaction (1–5) over time"].findall(f"{SVG_NS}circle")) == 2
 
 
 def test_voiding_twice_changes_nothing(clinician_client, patient):
@@ -688,6 +689,8 @@ def test_each_measure_with_a_value_has_a_chart_with_a_point_per_value_and_a_mark
     make_assessment(patient, on=date(2025, 2, 20), density_site="vertex", hair_density_per_cm2=Decimal("152.5"))
     make_assessment(patient, on=date(2025, 4, 1), global_photo_assessment=-1, satisfaction=4)
     make_assessment(patient, on=date(2025, 4, 2), ludwig_stage="II")  # a stage is not charted
+    make_assessment(patient, on=date(2025, 5, 1), global_photo_assessment=1, satisfaction=5)
+    make_assessment(patient, on=date(2025, 5, 2), shaft_diameter_um=Decimal("61.5"))  # one value: no chart
 
     body = clinician_client.get(patient.get_absolute_url()).content.decode()
 
@@ -699,8 +702,11 @@ def test_each_measure_with_a_value_has_a_chart_with_a_point_per_value_and_a_mark
     ]
     density = charts["Hair density over time"]
     assert titles(density, "circle") == ["2025-01-10: 120 hairs/cm²", "2025-02-20: 152.5 hairs/cm²"]
-    assert titles(charts["Global photographic assessment (−3…+3) over time"], "circle") == ["2025-04-01: -1"]
-    assert titles(charts["Patient satisfaction (1–5) over time"], "circle") == ["2025-04-01: 4"]
+    assert titles(charts["Global photographic assessment (−3…+3) over time"], "circle") == [
+        "2025-04-01: -1",
+        "2025-05-01: 1",
+    ]
+    assert titles(charts["Patient satisfaction (1–5) over time"], "circle") == ["2025-04-01: 4", "2025-05-01: 5"]
     for chart in charts.values():
         assert titles(chart, "line") == [
             f"{first.performed_on:%Y-%m-%d}: MMP® (microinfusion of drugs into the skin) — Dutasteride MMP course (v1)",
@@ -752,6 +758,7 @@ def test_free_text_that_reaches_the_charts_is_escaped(clinician_client, patient)
         patient, date(2025, 1, 3), preset=preset, device__model_name=HOSTILE, device__manufacturer=HOSTILE
     )
     make_assessment(patient, on=date(2025, 1, 10), satisfaction=4)
+    make_assessment(patient, on=date(2025, 1, 20), satisfaction=5)
 
     body = clinician_client.get(patient.get_absolute_url()).content.decode()
 
@@ -781,3 +788,39 @@ def test_one_staging_system_per_assessment(db, clinician):
 
     with pytest.raises(ValidationError, match="Give one staging"):
         both.full_clean()
+
+
+def test_the_charts_are_collapsed_by_default_and_a_measure_with_one_value_says_so(clinician_client, patient):
+    make_assessment(patient, on=date(2025, 1, 10), density_site="vertex", hair_density_per_cm2=Decimal("120"))
+    make_assessment(patient, on=date(2025, 3, 10), density_site="vertex", hair_density_per_cm2=Decimal("135"))
+    make_assessment(patient, on=date(2025, 3, 10), shaft_diameter_um=Decimal("61.5"))
+
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+
+    section = outcomes(body)
+    details = re.search(r"<details[^>]*>\s*<summary>(.*?)</summary>", section, re.S)
+    assert details and "open" not in details.group(0)
+    assert details.group(1) == "Show outcome charts (2 measures)"
+    assert "One value so far (61.5 µm on 2025-03-10): a chart needs two." in section
+    assert list(charts_by_label(body)) == ["Hair density over time"]
+
+
+def test_the_timeline_comes_after_charts_that_are_collapsed_by_default(clinician_client, patient):
+    session_on(patient, date(2025, 1, 3))
+    for on, shift in ((date(2025, 1, 10), 0), (date(2025, 4, 10), 10)):
+        make_assessment(
+            patient,
+            on=on,
+            density_site="vertex",
+            hair_density_per_cm2=Decimal(120 + shift),
+            shaft_diameter_um=Decimal(60 + shift),
+            terminal_vellus_ratio=Decimal(2 + shift),
+            global_photo_assessment=shift // 10,
+            satisfaction=3 + shift // 10,
+        )
+
+    body = clinician_client.get(patient.get_absolute_url()).content.decode()
+
+    assert body.count('class="outcome-chart"') == 5
+    charts_at, timeline_at = body.index('<details class="mb-3" id="outcome-charts">'), body.index('id="timeline"')
+    assert charts_at < timeline_at and body.index("</details>", charts_at) < timeline_at

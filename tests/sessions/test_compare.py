@@ -171,7 +171,10 @@ def shown_pair(response):
     chosen = selected(elements, "photo-a") + selected(elements, "photo-b")
     link = by_id(elements, "download-composite")["href"]
     assert link.endswith(f"&a={chosen[0]}&b={chosen[1]}"), link
-    assert side == [reverse("photo-file", args=[pk]) for pk in chosen]
+    # A screen-sized rendition, not the original: the original is one "Full size" link away.
+    assert side == [reverse("photo-screen", args=[pk]) for pk in chosen]
+    full_size = [e["href"] for e in elements if e["tag"] == "a" and "full-size" in e.get("class", "")]
+    assert full_size == [reverse("photo-file", args=[pk]) for pk in chosen]
     return chosen
 
 

@@ -187,3 +187,16 @@ def test_a_session_that_fails_while_storing_its_photos_leaves_no_object_in_the_b
     assert len(calls) == 3  # the first photo and its thumbnail were stored, then removed
     assert bucket.stored_keys() == []
     assert not TreatmentSession.objects.exists() and not SessionPhoto.objects.exists()
+
+
+def test_the_screen_rendition_is_made_from_the_photo_in_the_bucket_and_stored_there(clinician_client, patient, bucket):
+    (photo,) = log_session(clinician_client, patient, upload(jpeg_bytes(width=2400, height=1800)))
+
+    served = clinician_client.get(reverse("photo-screen", args=[photo.pk]))
+
+    screen = SessionPhoto.objects.get(pk=photo.pk).screen.name
+    assert bucket.stored_keys() == sorted([photo.image.name, photo.thumbnail.name, screen])
+    assert b"".join(served.streaming_content) == bucket.read(screen)
+    assert Image.open(BytesIO(bucket.read(screen))).size == (1600, 1200)
+    assert bucket.public_grants(screen) == [] and bucket.anonymous_get(screen) == 403
+    assert media_files() == []

@@ -19,7 +19,7 @@ from clinic.models import (
 )
 from clinic.vocabularies import Diagnosis, Sex, Technique
 from sessions.courses import refresh_course_deviations
-from sessions.models import BlendComponent, TreatmentSession
+from sessions.models import Assessment, BlendComponent, TreatmentSession
 from sessions.patient_summary import refresh_patient_summary
 
 PASSWORD = "correct horse battery staple"
@@ -145,3 +145,14 @@ class BlendComponentFactory(factory.django.DjangoModelFactory):
     def course_departures(self, create, extracted, **kwargs):
         if create:
             _refresh_course(self.session)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment of the patient's scalp a week ago; give the measures recorded as keywords."""
+
+    class Meta:
+        model = Assessment
+
+    patient = factory.SubFactory(PatientFactory)
+    assessed_by = factory.SubFactory(UserFactory, roles=["clinician"])
+    assessed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))

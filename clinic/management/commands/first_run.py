@@ -26,7 +26,10 @@ class Command(BaseCommand):
         # later into a clinic that started empty (its first run created the administrator).
         new = not Patient.objects.exists()
         if new and not no_demo:
-            self.stdout.write("Loading synthetic demo data (flagged as demo; no real people)…")
+            self.stdout.write(
+                "Loading synthetic demo data (flagged as demo; no real people; `manage.py demo_data --remove` takes it "
+                "out again)…"
+            )
             call_command("demo_data", patients=30, sessions_per_patient=5, seed=2026, stdout=self.stdout)
         elif new:
             self.stdout.write("Starting without demo data (`manage.py demo_data` adds some at any time).")

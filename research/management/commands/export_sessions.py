@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import SHELL_USERNAME
 from clinic.vocabularies import Diagnosis, Technique
 from research.bundle import write_bundle
 from research.columns import codebook_rows
@@ -10,8 +11,6 @@ from research.export import FILES
 from research.files import audited, csv_lines, record_export
 from research.forms import ExportForm
 
-# A shell export has no user account: the audit trail names it by this username.
-SHELL_USERNAME = "(shell)"
 # The export page's form fields whose option is not simply "--<field>".
 OPTIONS = {
     "date_from": "--from",
