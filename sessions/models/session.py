@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -196,6 +197,10 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
                 fields=["patient", "performed_at"],
                 name="session_current_by_patient",
                 condition=models.Q(voided_at__isnull=True),
+            ),
+            # Lot recall (sessions.recall) looks a cartridge lot up, capitals aside.
+            models.Index(
+                Upper("cartridge_lot"), name="session_current_cartridge_lot", condition=models.Q(voided_at__isnull=True)
             ),
         ]
         constraints = [
