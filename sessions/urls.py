@@ -1,8 +1,9 @@
 from django.urls import path
 
-from sessions.views import outcomes, patient_page, photos, recall, session_pages, voiding
+from sessions.views import outcomes, patient_list, patient_page, photos, recall, session_pages, voiding
 
 urlpatterns = [
+    path("patients/", patient_list.patient_list, name="patient-list"),
     path("patients/<int:pk>/", patient_page.patient_detail, name="patient-detail"),
     path("patients/<int:patient_pk>/sessions/new/", session_pages.log_session, name="session-log"),
     path("sessions/<int:pk>/", session_pages.session_detail, name="session-detail"),

@@ -198,6 +198,10 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
                 name="session_current_by_patient",
                 condition=models.Q(voided_at__isnull=True),
             ),
+            # The worklist (sessions.worklist) reads the current sessions of a recent span of days.
+            models.Index(
+                fields=["performed_at"], name="session_current_by_time", condition=models.Q(voided_at__isnull=True)
+            ),
             # Lot recall (sessions.recall) looks a cartridge lot up, capitals aside.
             models.Index(
                 Upper("cartridge_lot"), name="session_current_cartridge_lot", condition=models.Q(voided_at__isnull=True)
