@@ -135,33 +135,20 @@ class History:
         return {outline.preset.pk: outline.preset for outline in self.outlines if outline.preset is not None}
 
 
-def _read_outlines(sessions, dated=True):
-    """(patient id, _Outline) for each of `sessions`, in (performed_at, pk) order: values, and their presets in
-    bulk. Undated (`dated=False`), the outlines carry no times or days: enough to number sessions, and cheaper."""
-    times = ["performed_at", TruncDate("performed_at")] if dated else []
-    columns = ("patient_id", "pk", "technique", "preset_id", "voided_at", *times)
-    rows = sessions.order_by("performed_at", "pk").values_list(*columns)
-    rows = [row if dated else (*row, None, None) for row in rows]
-    presets = ProtocolPreset.objects.in_bulk({row[3] for row in rows if row[3] is not None})
-    return [
-        (patient_id, _Outline(pk, at, on, technique, preset_id, presets.get(preset_id), voided_at is not None))
-        for patient_id, pk, technique, preset_id, voided_at, at, on in rows
-    ]
-
-
 def patient_history(patient, sessions=None, dated=True):
-    """The History of a patient (or of `sessions`, a queryset of theirs), in two queries."""
+    """The History of a patient (or of `sessions`, a queryset of theirs): values and their presets in bulk.
+    Undated (`dated=False`), the outlines carry no times or days: enough to number sessions, and cheaper."""
     sessions = TreatmentSession.objects.filter(patient=patient) if sessions is None else sessions
-    return History([outline for _, outline in _read_outlines(sessions, dated)])
-
-
-def outlines_by_patient(sessions):
-    """{patient id: their outlines in course order} for `sessions`, current ones of several patients, in two
-    queries: what course_overview() takes to give each patient's courses."""
-    by_patient = {}
-    for patient_id, outline in _read_outlines(sessions):
-        by_patient.setdefault(patient_id, []).append(outline)
-    return by_patient
+    times = ["performed_at", TruncDate("performed_at")] if dated else []
+    rows = sessions.order_by("performed_at", "pk").values_list("pk", "technique", "preset_id", "voided_at", *times)
+    rows = [row if dated else (*row, None, None) for row in rows]
+    presets = ProtocolPreset.objects.in_bulk({row[2] for row in rows if row[2] is not None})
+    return History(
+        [
+            _Outline(pk, at, on, technique, preset_id, presets.get(preset_id), voided_at is not None)
+            for pk, technique, preset_id, voided_at, at, on in rows
+        ]
+    )
 
 
 def session_outlines(patient, dated=True):
@@ -249,7 +236,8 @@ def as_stored(found):
 
 
 def refresh_course_deviations(patient, slug):
-    """Recompute and store the departures of every current session of one preset course, in course order.
+    """Recompute and store the departures of every current session of one preset course, in course order, and on
+    its latest session when the next is due.
 
     Called when a session of the course is saved or voided, or its blend changes: a session's
     number in the course and the interval since the one before depend on its neighbours.
@@ -270,15 +258,54 @@ def refresh_course_deviations(patient, slug):
             preset_blends[preset.pk] = list(preset.blend_components.all())
         return preset_blends[preset.pk]
 
+    course = list(
+        departures_in_course_order(
+            sessions, components_of=lambda s: list(s.blend_components.all()), preset_blend_of=preset_blend_of
+        )
+    )
+    latest = course[-1][0] if course else None
     changed = []
-    for session, found in departures_in_course_order(
-        sessions, components_of=lambda s: list(s.blend_components.all()), preset_blend_of=preset_blend_of
-    ):
-        stored = as_stored(found)
-        if (session.deviation_count, session.deviation_summary) != stored:
-            session.deviation_count, session.deviation_summary = stored
+    for session, found in course:
+        stored = (*as_stored(found), *(next_due([s for s, _ in course]) if session is latest else (None, None)))
+        if _stored(session) != stored:
+            session.deviation_count, session.deviation_summary, session.next_due_from, session.next_due_to = stored
             changed.append(session)
-    TreatmentSession.objects.bulk_update(changed, ["deviation_count", "deviation_summary"])
+    TreatmentSession.objects.bulk_update(changed, STORED_FIELDS)
+    # A session voided, or moved out of its course to no preset, holds no due dates any more.
+    left = Q(voided_at__isnull=False) | Q(preset__isnull=True)
+    TreatmentSession.objects.filter(left, patient=patient, next_due_to__isnull=False).update(
+        next_due_from=None, next_due_to=None
+    )
+
+
+STORED_FIELDS = ["deviation_count", "deviation_summary", "next_due_from", "next_due_to"]
+
+
+def _stored(session):
+    return tuple(getattr(session, field) for field in STORED_FIELDS)
+
+
+def next_due(course):
+    """(due from, due by) of the next session of a preset course, given its current sessions in course order (each
+    with its preset): what its latest session stores; (None, None) when complete or without an interval."""
+    last = course[-1]
+    found = _course(last, len(course), last.performed_on)
+    return found.due_from, found.due_to
+
+
+def latest_courses(sessions, today):
+    """The Course of each of `sessions`, each the latest current session of its preset course (those holding due
+    dates), from one count of their courses' sessions."""
+    counts = (
+        TreatmentSession.objects.current()
+        .filter(patient_id__in={session.patient_id for session in sessions})
+        .filter(preset__slug__in={session.preset.slug for session in sessions})
+        .values_list("patient_id", "preset__slug")
+        .annotate(done=Count("pk"))
+        .order_by()
+    )
+    done = {(patient_id, slug): count for patient_id, slug, count in counts}
+    return [_course(session, done[session.patient_id, session.preset.slug], today) for session in sessions]
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,19 @@
 """The clinician's worklist for today, above the patient list: the preset courses whose next session is due this
 week or overdue, and the sessions performed today (by anyone at the clinic).
 
-Its cost follows the clinic's recent work, not the size of its history. A course can be on the list only if its
-latest session falls within the longest preset interval plus ABANDONED_AFTER_DAYS before today, so only the
-patients with a current preset session since then are read (an index on the time of current sessions finds
-them), and their courses come from sessions.courses as on the patient page.
+Its cost does not grow with the clinic's history: the latest session of each unfinished preset course stores the
+due window of the next one (sessions.courses.refresh_course_deviations keeps it), so the due courses are a range
+of one index, read from the end of their window (a course abandoned long ago is outside the range); today's
+sessions are another range, of the index on the time of current sessions.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import Patient
-from protocols.models import ProtocolPreset
-from sessions.courses import Course, course_overview, outlines_by_patient
+from sessions.courses import Course, latest_courses
 from sessions.models import TreatmentSession
 
 DUE_WITHIN_DAYS = 7  # due today or in the six days after: this week
@@ -62,37 +59,27 @@ class Worklist:
 
 def todays_worklist(today):
     due = courses_due(today)
-    patients = Patient.objects.in_bulk([patient_id for patient_id, _ in due[:SHOWN]])
+    shown = list(due.select_related("patient", "preset")[:SHOWN])
     sessions = TreatmentSession.objects.current().filter(performed_at__range=_day(today)).newest_first()
     return Worklist(
-        due=[DueCourse(patients[patient_id], course, today) for patient_id, course in due[:SHOWN]],
-        more_due=max(len(due) - SHOWN, 0),
+        due=[
+            DueCourse(session.patient, course, today)
+            for session, course in zip(shown, latest_courses(shown, today), strict=True)
+        ],
+        more_due=max(due.count() - SHOWN, 0),
         sessions=list(sessions.select_related("patient", "clinician")[:SHOWN]),
         more_sessions=max(sessions.count() - SHOWN, 0),
     )
 
 
 def courses_due(today):
-    """(patient id, Course) of every preset course due within DUE_WITHIN_DAYS of today or overdue by at most
+    """The latest sessions of the preset courses due within DUE_WITHIN_DAYS of today or overdue by at most
     ABANDONED_AFTER_DAYS, the earliest due first."""
-    longest = ProtocolPreset.objects.aggregate(days=Max(Coalesce("interval_max_days", "interval_min_days")))["days"]
-    if longest is None:
-        return []
-    since = _day(today - timedelta(days=longest + ABANDONED_AFTER_DAYS))[0]
-    preset_sessions = TreatmentSession.objects.current().filter(preset__isnull=False)
-    recent = preset_sessions.filter(performed_at__gte=since).values("patient_id")
-    due = []
-    for patient_id, outlines in outlines_by_patient(preset_sessions.filter(patient_id__in=recent)).items():
-        _, courses = course_overview(None, today, outlines=outlines, places_of=set())
-        due.extend((patient_id, course) for course in courses if _on_the_list(course, today))
-    return sorted(due, key=lambda found: (found[1].due_from, found[0]))
-
-
-def _on_the_list(course, today):
     return (
-        course.due_from is not None
-        and (course.due_from - today).days < DUE_WITHIN_DAYS
-        and (today - course.due_to).days <= ABANDONED_AFTER_DAYS
+        TreatmentSession.objects.current()
+        .filter(next_due_to__gte=today - timedelta(days=ABANDONED_AFTER_DAYS))
+        .filter(next_due_from__lt=today + timedelta(days=DUE_WITHIN_DAYS))
+        .order_by("next_due_from", "pk")
     )
 
 

@@ -97,6 +97,15 @@ def test_voided_sessions_are_ignored(clinician_client, clinician, barletta):
     assert voided_today.patient.record_number not in text_of(response, "worklist-today")
 
 
+def test_voiding_the_latest_session_makes_the_one_before_it_the_last(clinician_client, clinician, barletta):
+    patient = course(barletta, 56, 26)
+    void_record(record=patient.treatment_sessions.latest("performed_at"), reason="Logged twice.", by=clinician)
+
+    listed = due_list(clinician_client)
+
+    assert "1 of 4 sessions done" in listed and "overdue by 26 days" in listed
+
+
 def test_the_sessions_performed_today_are_listed_with_links(clinician_client, client_for):
     today = SessionFactory(performed_at=days_ago(0, hour=0), patient=PatientFactory(last_name="Rossi"))
     yesterday = SessionFactory(performed_at=days_ago(1, hour=23))
