@@ -42,7 +42,7 @@ def lot_recall_csv(request):
         headers={"Content-Disposition": 'attachment; filename="lot-recall.csv"', "Cache-Control": "no-store"},
     )
     response.write("\ufeff")  # spreadsheet programs then read the names as UTF-8
-    rows = list(letter_rows(recall))  # one lot's sessions: a few hundred rows at most
+    rows = list(letter_rows(recall))  # one lot's sessions: thousands of rows at most
     csv.writer(response).writerows(rows)
     detail = {"file": "lot-recall.csv", "lot_recall": recall.number, **_found(recall), "rows": len(rows) - 1}
     record_event(AuditAction.EXPORT, detail={**detail, "pks": sorted(map(str, recall.patient_ids))})
