@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     VOID = "void", "Voided"
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
+    SEARCH = "search", "Searched"
     MFA_VERIFIED = "mfa_verified", "Second factor verified"
     MFA_FAILED = "mfa_failed", "Second factor refused"
     MFA_ADDED = "mfa_added", "Second factor added"

@@ -55,10 +55,10 @@ def home(request):
     return render(request, "clinic/home.html")
 
 
-@clinician_required
-def patient_list(request):
-    """The patients, a page at a time; searched by a term kept in the session (clinic/searches.py). A `q` in the
-    address (an old bookmark, a hand-typed link) still searches; the page's own links carry only the token."""
+def patient_list_context(request):
+    """The patients, a page at a time (the page's patients audited); searched by a term kept in the session
+    (clinic/searches.py). A `q` in the address (an old bookmark, a hand-typed link) still searches; the page's own
+    links carry only the token. The page is sessions.views.patient_list's: it adds today's worklist."""
     query = recall(request.session, request.GET.get("search")) or request.GET.get("q", "").strip()[:100]
     token = remember(request.session, query) if query else ""
     sort = request.GET.get("sort", "")
@@ -72,8 +72,7 @@ def patient_list(request):
         paginator = DeepPaginator(patients, PATIENTS_PER_PAGE, count=PatientTally.objects.patients())
     page = paginator.get_page(request.GET.get("page"))
     record_list_view(Patient, [patient.pk for patient in page.object_list], **({"search": query} if query else {}))
-    context = {"page": page, "query": query, "search": token, "sort": sort}
-    return render(request, "clinic/patient_list.html", context)
+    return {"page": page, "query": query, "search": token, "sort": sort}
 
 
 @require_POST

@@ -20,10 +20,11 @@ here meanwhile.
 from django.db import connection
 from django.utils import timezone
 
+from clinic.spreadsheets import FORMULA_STARTS
 from clinic.vocabularies import ScalpZone
 from research.columns import session_columns
 from research.files import csv_lines
-from research.query import FORMULA_STARTS, ORDER_BY, export_transaction, privacy_plan, pseudonym, pseudonym_key
+from research.query import ORDER_BY, export_transaction, privacy_plan, pseudonym, pseudonym_key
 from sessions.models import ImmediateAdverseEvent
 
 CHUNK_SESSIONS = 20_000
@@ -32,7 +33,7 @@ CODES_BY_INDEX = max(len(ScalpZone), len(ImmediateAdverseEvent))
 
 
 def _text(column):
-    """A text cell: neutralised like research.export._text (PostgreSQL text holds no NUL to drop);
+    """A text cell: neutralised like clinic.spreadsheets.safe_cell (PostgreSQL text holds no NUL to drop);
     empty → NULL, which COPY leaves unquoted."""
     starts = ", ".join(str(ord(start)) for start in FORMULA_STARTS)
     return f"NULLIF(CASE WHEN ascii({column}) IN ({starts}) THEN '''' || {column} ELSE {column} END, '')"

@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from clinic.formatting import blend_phrase, dose_phrase
+from clinic.spreadsheets import safe_cell
 from research import copy_lines
 from research.columns import BLEND_COLUMNS, DELAYED_EVENT_COLUMNS, OUTCOME_COLUMNS, session_columns
 from research.files import csv_lines
 from research.query import (
-    FORMULA_STARTS,
     ORDER_BY,
     export_transaction,
     privacy_plan,
@@ -231,11 +231,9 @@ def _dose_phrase(name, _ingredient, concentration, unit, volume):
 
 @lru_cache(maxsize=8192)
 def _text(value):
-    """A text cell, neutralised against formula injection; numbers never pass through here."""
-    if value is None:
-        return ""
-    text = str(value).replace("\x00", "")
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """A text cell, neutralised against formula injection (cached: a few texts fill most cells); numbers never
+    pass through here."""
+    return safe_cell(value)
 
 
 @lru_cache(maxsize=8192)

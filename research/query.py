@@ -13,10 +13,6 @@ from django.utils import timezone
 
 from research.privacy import Generalisation, Plan
 
-# A text cell starting with one of these is read as a formula by spreadsheet programs (NULs are
-# dropped from text cells first).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
 SELECTED = """
     s.id, p.id, p.date_of_birth, p.sex, p.diagnosis, p.norwood_hamilton_stage, p.ludwig_stage, p.salt_score,
     p.fitzpatrick_type, s.technique, s.course_number, s.first_at, s.performed_at, s.device_kind,

@@ -236,7 +236,8 @@ def as_stored(found):
 
 
 def refresh_course_deviations(patient, slug):
-    """Recompute and store the departures of every current session of one preset course, in course order.
+    """Recompute and store the departures of every current session of one preset course, in course order, and on
+    its latest session when the next is due.
 
     Called when a session of the course is saved or voided, or its blend changes: a session's
     number in the course and the interval since the one before depend on its neighbours.
@@ -257,15 +258,54 @@ def refresh_course_deviations(patient, slug):
             preset_blends[preset.pk] = list(preset.blend_components.all())
         return preset_blends[preset.pk]
 
+    course = list(
+        departures_in_course_order(
+            sessions, components_of=lambda s: list(s.blend_components.all()), preset_blend_of=preset_blend_of
+        )
+    )
+    latest = course[-1][0] if course else None
     changed = []
-    for session, found in departures_in_course_order(
-        sessions, components_of=lambda s: list(s.blend_components.all()), preset_blend_of=preset_blend_of
-    ):
-        stored = as_stored(found)
-        if (session.deviation_count, session.deviation_summary) != stored:
-            session.deviation_count, session.deviation_summary = stored
+    for session, found in course:
+        stored = (*as_stored(found), *(next_due([s for s, _ in course]) if session is latest else (None, None)))
+        if _stored(session) != stored:
+            session.deviation_count, session.deviation_summary, session.next_due_from, session.next_due_to = stored
             changed.append(session)
-    TreatmentSession.objects.bulk_update(changed, ["deviation_count", "deviation_summary"])
+    TreatmentSession.objects.bulk_update(changed, STORED_FIELDS)
+    # A session voided, or moved out of its course to no preset, holds no due dates any more.
+    left = Q(voided_at__isnull=False) | Q(preset__isnull=True)
+    TreatmentSession.objects.filter(left, patient=patient, next_due_to__isnull=False).update(
+        next_due_from=None, next_due_to=None
+    )
+
+
+STORED_FIELDS = ["deviation_count", "deviation_summary", "next_due_from", "next_due_to"]
+
+
+def _stored(session):
+    return tuple(getattr(session, field) for field in STORED_FIELDS)
+
+
+def next_due(course):
+    """(due from, due by) of the next session of a preset course, given its current sessions in course order (each
+    with its preset): what its latest session stores; (None, None) when complete or without an interval."""
+    last = course[-1]
+    found = _course(last, len(course), last.performed_on)
+    return found.due_from, found.due_to
+
+
+def latest_courses(sessions, today):
+    """The Course of each of `sessions`, each the latest current session of its preset course (those holding due
+    dates), from one count of their courses' sessions."""
+    counts = (
+        TreatmentSession.objects.current()
+        .filter(patient_id__in={session.patient_id for session in sessions})
+        .filter(preset__slug__in={session.preset.slug for session in sessions})
+        .values_list("patient_id", "preset__slug")
+        .annotate(done=Count("pk"))
+        .order_by()
+    )
+    done = {(patient_id, slug): count for patient_id, slug, count in counts}
+    return [_course(session, done[session.patient_id, session.preset.slug], today) for session in sessions]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from clinic.models import (
     ProductKind,
 )
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
-from sessions.courses import as_stored, departures_in_course_order
+from sessions.courses import as_stored, departures_in_course_order, next_due
 from sessions.models import (
     Anaesthesia,
     Assessment,
@@ -218,6 +218,7 @@ def _store_deviations(sessions, components, preset):
         sessions, components_of=lambda s: by_session.get(id(s), []), preset_blend_of=lambda _version: preset.blend
     ):
         session.deviation_count, session.deviation_summary = as_stored(found)
+    sessions[-1].next_due_from, sessions[-1].next_due_to = next_due(sessions)
 
 
 def _sessions(rng, patient, count, catalogue, clinician, now, presets):

@@ -31,6 +31,7 @@ from sessions.models import (
     TreatmentSession,
 )
 from sessions.photos import PixelBudget, prepare_photo
+from sessions.recall import LOT_NUMBER_LENGTH
 from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
 
 PRODUCT_NEEDED = "Choose the product of this blend row (or empty the row)."
@@ -347,6 +348,18 @@ class VoidForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why this record is being voided.")
         return reason
+
+
+class LotRecallForm(forms.Form):
+    lot = forms.CharField(
+        label="Lot number",
+        max_length=LOT_NUMBER_LENGTH,
+        help_text="A product lot or a needle cartridge lot, exactly as on the label (capitals or not).",
+        error_messages={
+            "required": "Enter the lot number to look for.",
+            "max_length": "A lot number has at most %(limit_value)d characters (this one has %(show_value)d).",
+        },
+    )
 
 
 class AssessmentForm(RangeMessagesMixin, forms.ModelForm):

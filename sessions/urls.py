@@ -1,8 +1,9 @@
 from django.urls import path
 
-from sessions.views import outcomes, patient_page, photos, session_pages, voiding
+from sessions.views import outcomes, patient_list, patient_page, photos, recall, session_pages, voiding
 
 urlpatterns = [
+    path("patients/", patient_list.patient_list, name="patient-list"),
     path("patients/<int:pk>/", patient_page.patient_detail, name="patient-detail"),
     path("patients/<int:patient_pk>/sessions/new/", session_pages.log_session, name="session-log"),
     path("sessions/<int:pk>/", session_pages.session_detail, name="session-detail"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("assessments/<int:pk>/void/", voiding.void_assessment_view, name="assessment-void"),
     path("sessions/<int:pk>/delayed-events/new/", outcomes.add_delayed_event, name="delayed-event-add"),
     path("delayed-events/<int:pk>/void/", voiding.void_delayed_event_view, name="delayed-event-void"),
+    path("lot-recall/", recall.lot_recall, name="lot-recall"),
+    path("lot-recall/recall-letters.csv", recall.lot_recall_csv, name="lot-recall-csv"),
     path("photos/<uuid:pk>/", photos.photo_file, name="photo-file"),
     path("photos/<uuid:pk>/thumbnail/", photos.photo_file, {"variant": "thumbnail"}, name="photo-thumbnail"),
     path("photos/waiting/<uuid:pk>/thumbnail/", photos.pending_photo_thumbnail, name="pending-photo-thumbnail"),

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, formatting
@@ -34,6 +36,10 @@ class BlendComponent(KeepsWhatWasUsed, Voidable):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            # Lot recall (sessions.recall) looks a lot number up as the row kept it, capitals aside.
+            models.Index(Upper("lot_number"), name="blend_current_lot_number", condition=Q(voided_at__isnull=True)),
+        ]
         constraints = [
             *Voidable.Meta.constraints,
             *dosage.concentration_constraints(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -179,12 +180,18 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
     # Kept up to date by sessions.courses.refresh_course_deviations whenever the session or its course changes.
     deviation_count = models.PositiveSmallIntegerField("departures from the preset", null=True, editable=False)
     deviation_summary = models.TextField("departures from the preset", blank=True, editable=False)
+    # Kept by the same refresh: the next session's due window, on the latest current session of an unfinished
+    # preset course (empty on every other session), so the worklist finds due courses without reading courses.
+    next_due_from = models.DateField("next session due from", null=True, editable=False)
+    next_due_to = models.DateField("next session due by", null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TreatmentSessionQuerySet.as_manager()
     # Derived values are refreshed in bulk, not edited: they stay out of the field history.
-    history = HistoricalRecords(excluded_fields=["updated_at", "deviation_count", "deviation_summary"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "deviation_count", "deviation_summary", "next_due_from", "next_due_to"]
+    )
 
     class Meta:
         ordering = ["-performed_at", "-pk"]
@@ -196,6 +203,20 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
                 fields=["patient", "performed_at"],
                 name="session_current_by_patient",
                 condition=models.Q(voided_at__isnull=True),
+            ),
+            # The worklist (sessions.worklist): the courses due soon (found by the end of their window, which keeps
+            # the long-abandoned ones out of the range read), and today's sessions.
+            models.Index(
+                fields=["next_due_to", "next_due_from"],
+                name="session_next_due",
+                condition=models.Q(voided_at__isnull=True, next_due_to__isnull=False),
+            ),
+            models.Index(
+                fields=["performed_at"], name="session_current_by_time", condition=models.Q(voided_at__isnull=True)
+            ),
+            # Lot recall (sessions.recall) looks a cartridge lot up, capitals aside.
+            models.Index(
+                Upper("cartridge_lot"), name="session_current_cartridge_lot", condition=models.Q(voided_at__isnull=True)
             ),
         ]
         constraints = [

@@ -59,6 +59,7 @@ class Expect:
 OK = Expect(200)
 FORBIDDEN = Expect(403)
 NOT_FOUND = Expect(404)
+BAD_REQUEST = Expect(400)
 NOT_ALLOWED = Expect(405)
 TO_LOGIN = Expect(302, "{login}?{next}")
 TO_ADMIN_LOGIN = Expect(302, "{admin_login}?{next}")
@@ -157,6 +158,11 @@ EXPECTED = {
     # Without the two photos to compare, there is nothing to download: 404 for those who may look.
     "photo-compare-download": per_role(
         FORBIDDEN, anonymous=TO_LOGIN, clinician=NOT_FOUND, staff_clinician=NOT_FOUND, superuser=NOT_FOUND
+    ),
+    "lot-recall": PATIENT_DATA,
+    # The recall letters' file, asked without a lot number: the page's form with its message, for those who may look.
+    "lot-recall-csv": per_role(
+        FORBIDDEN, anonymous=TO_LOGIN, clinician=BAD_REQUEST, staff_clinician=BAD_REQUEST, superuser=BAD_REQUEST
     ),
     "export": RESEARCH,
     "export-download(file_name=sessions)": RESEARCH,

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from django.db import connection
 
+from clinic.spreadsheets import FORMULA_STARTS
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
 from research.columns import BLEND_COLUMNS, SESSION_COLUMNS, codebook_rows
 from research.export import _text
-from research.query import FORMULA_STARTS, ExportFilters
+from research.query import ExportFilters
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse
 from tests.support.dates import local
 from tests.support.factories import BlendComponentFactory, DeviceFactory, ProductFactory, SessionFactory

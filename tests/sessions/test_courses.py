@@ -2,13 +2,16 @@
 of sessions logged without a preset, numbered by technique."""
 
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
 
 import pytest
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from clinic.vocabularies import Technique
 from protocols.models import EvidenceType, PresetStatus, ProtocolPreset
-from sessions.courses import course_numbers, course_places, course_position, courses_for
+from sessions.courses import course_numbers, course_places, course_position, courses_for, refresh_course_deviations
+from sessions.models import TreatmentSession
 from sessions.services import void_record
 from tests.support.factories import PatientFactory, SessionFactory
 
@@ -183,3 +186,48 @@ def test_the_session_page_shows_its_place_in_the_course(clinician_client, monthl
 
     assert "· session 2 of 4." in from_preset.split('id="preset"')[1].split("</p>")[0]
     assert "session 1 of Microneedling without a preset" in without.split('id="preset"')[1].split("</p>")[0]
+
+
+def stored_due_dates(patient):
+    return list(patient.treatment_sessions.order_by("performed_at").values_list("next_due_from", "next_due_to"))
+
+
+def test_the_latest_session_of_an_unfinished_course_stores_when_the_next_is_due(monthly, clinician):
+    patient = PatientFactory()
+    _, second = course_of(patient, monthly, date(2026, 9, 1), date(2026, 10, 1))
+    assert stored_due_dates(patient) == [(None, None), (date(2026, 10, 31), date(2026, 10, 31))]
+
+    void_record(record=second, reason="Logged on the wrong day.", by=clinician)
+    assert stored_due_dates(patient) == [(date(2026, 10, 1), date(2026, 10, 1)), (None, None)]
+
+    course_of(patient, monthly, date(2026, 10, 2), date(2026, 11, 1), date(2026, 12, 1))  # 4 of 4: complete
+    assert set(stored_due_dates(patient)) == {(None, None)}
+
+
+def test_a_session_taken_out_of_its_preset_course_keeps_no_due_dates(monthly):
+    patient = PatientFactory()
+    (session,) = course_of(patient, monthly, date(2026, 9, 1))
+    TreatmentSession.objects.filter(pk=session.pk).update(preset=None)
+
+    refresh_course_deviations(patient, monthly.slug)  # what an edit that drops the preset does for the old course
+
+    assert stored_due_dates(patient) == [(None, None)]
+
+
+def test_the_migration_stores_what_the_courses_store(monthly):
+    """Migration 0011 fills the due dates of the sessions logged before it as the course refresh stores them."""
+    open_course, complete_course = PatientFactory(), PatientFactory()
+    course_of(open_course, monthly, date(2026, 9, 1), date(2026, 10, 1))
+    course_of(complete_course, monthly, date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1))
+    SessionFactory(patient=open_course, performed_at=on(date(2026, 10, 5)))  # no preset: no due dates
+    stored = list(TreatmentSession.objects.order_by("pk").values_list("pk", "next_due_from", "next_due_to"))
+    TreatmentSession.objects.update(next_due_from=None, next_due_to=None)
+
+    apps = MigrationLoader(None, ignore_no_migrations=True).project_state(("treatments", MIGRATION)).apps
+    import_module(f"sessions.migrations.{MIGRATION}").store_next_due_dates(apps, None)
+
+    assert list(TreatmentSession.objects.order_by("pk").values_list("pk", "next_due_from", "next_due_to")) == stored
+    assert sum(due_from is not None for _, due_from, _ in stored) == 1
+
+
+MIGRATION = "0013_worklist_due_dates"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clinic.models import Device, Patient, Product
+from sessions.courses import refresh_course_deviations
 from sessions.demo import DEMO_NOTE
 from sessions.models import BlendComponent, TreatmentSession
 
@@ -58,3 +59,16 @@ def test_most_demo_courses_start_from_a_published_preset_of_their_technique():
     started = TreatmentSession.objects.filter(preset__isnull=False).select_related("preset")
     assert started.count() > TreatmentSession.objects.count() // 2
     assert all(s.preset.technique == s.technique and s.preset.is_published for s in started)
+
+
+def test_demo_courses_store_the_due_dates_the_course_refresh_would():
+    call_command("demo_data", patients=30, sessions_per_patient=2, seed=5, stdout=StringIO())
+    sessions = TreatmentSession.objects.order_by("pk").values_list("pk", "next_due_from", "next_due_to")
+    loaded = list(sessions)
+
+    for patient in Patient.objects.filter(treatment_sessions__preset__isnull=False).distinct():
+        for slug in set(patient.treatment_sessions.values_list("preset__slug", flat=True)):
+            refresh_course_deviations(patient, slug)
+
+    assert list(sessions) == loaded
+    assert any(due_from is not None for _, due_from, _ in loaded)
