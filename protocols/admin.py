@@ -57,7 +57,10 @@ class IndicationFilter(admin.SimpleListFilter):
         )
 
 
-class PresetBlendInline(admin.TabularInline):
+class PresetBlendInline(admin.StackedInline):
+    """Stacked, not tabular: each field with its own label (screen readers), and the page no wider than a desk's
+    screen however many columns a blend row has."""
+
     model = PresetBlendComponent
     form = RangeCheckedModelForm
     extra = 0
