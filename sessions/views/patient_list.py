@@ -17,5 +17,6 @@ def patient_list(request):
     # On the first page the clinician lands on, not on one asked for past the end (which shows the last).
     if request.GET.get("page", "1") == "1" and context["page"].number == 1 and not context["query"]:
         context["worklist"] = worklist = todays_worklist(timezone.localdate())
-        record_list_view(Patient, worklist.patient_pks, worklist="today")
+        if worklist.patient_pks:  # an empty worklist shows no patient
+            record_list_view(Patient, worklist.patient_pks, worklist="today")
     return render(request, "sessions/patient_list.html", context)
