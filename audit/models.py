@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     VOID = "void", "Voided"
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
+    DISCLOSE = "disclose", "Disclosed in a report"
     SEARCH = "search", "Searched"
     MFA_VERIFIED = "mfa_verified", "Second factor verified"
     MFA_FAILED = "mfa_failed", "Second factor refused"

@@ -6,16 +6,25 @@ data: URIs (`data_uri`) made by the caller from files it has already access-chec
 """
 
 import base64
+import re
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+SVG_START = re.compile(r"<svg\b[^>]*>")
 
 
 def data_uri(content: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict, svg_stylesheet: str = "") -> bytes:
+    """The template drawn as a PDF. WeasyPrint styles an inline SVG from <style> elements inside it only (fill,
+    stroke… are no HTML properties): the rules of `svg_stylesheet` (CSS text) go into each SVG of the page."""
     html = render_to_string(template_name, context)
+    if svg_stylesheet:
+        styles = f"<style>{escape(svg_stylesheet)}</style>"
+        html = SVG_START.sub(lambda start: start[0] + styles, html)
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

@@ -382,5 +382,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # django-axes reports every reset at INFO; lockouts (WARNING) still show, and all are audited.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF it draws at INFO; what it could not draw still shows.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -31,6 +31,22 @@ def course_key(session):
     return (TECHNIQUE, session.technique)
 
 
+def course_key_from(kind, value):
+    """The course key a URL names ("preset", slug or "technique", code), or None when it names none."""
+    if kind == PRESET or (kind == TECHNIQUE and value in Technique.values):
+        return (kind, value)
+    return None
+
+
+def course_sessions(patient_id, key):
+    """The current sessions of one course of a patient, as a queryset (unordered)."""
+    kind, value = key
+    sessions = TreatmentSession.objects.current().filter(patient_id=patient_id)
+    if kind == PRESET:
+        return sessions.filter(preset__slug=value)
+    return sessions.filter(preset__isnull=True, technique=value)
+
+
 def in_course_order(sessions):
     """(session, its number in its course, the previous session of that course or None) for each of
     `sessions`: one patient's current sessions in (performed_at, pk) order, or every session of some of
@@ -74,11 +90,7 @@ def _place(session, number, previous):
 def course_position(session):
     """The CoursePlace of a saved or new session (a new one comes after the sessions of its minute), from one
     count of the earlier sessions of its course."""
-    course = TreatmentSession.objects.current().filter(patient_id=session.patient_id)
-    if session.preset_id is not None:
-        course = course.filter(preset__slug=session.preset.slug)
-    else:
-        course = course.filter(preset__isnull=True, technique=session.technique)
+    course = course_sessions(session.patient_id, course_key(session))
     earlier = Q(performed_at__lt=session.performed_at)
     if session.pk is None:
         earlier |= Q(performed_at=session.performed_at)
@@ -319,6 +331,7 @@ class Course:
     due_to: date | None
     overdue: bool
     complete: bool
+    key: tuple  # course_key() of its sessions: what names the course in its report's URL
 
     @property
     def place(self):
@@ -340,5 +353,14 @@ def _course(last, done, today):
         due_to = last.performed_on + timedelta(days=preset.interval_max_days or preset.interval_min_days)
     overdue = due_to is not None and today > due_to + timedelta(days=INTERVAL_TOLERANCE_DAYS)
     return Course(
-        preset, last.get_technique_display(), done, total, last.performed_on, due_from, due_to, overdue, complete
+        preset,
+        last.get_technique_display(),
+        done,
+        total,
+        last.performed_on,
+        due_from,
+        due_to,
+        overdue,
+        complete,
+        course_key(last),
     )

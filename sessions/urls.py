@@ -1,12 +1,18 @@
 from django.urls import path
 
-from sessions.views import outcomes, patient_list, patient_page, photos, recall, session_pages, voiding
+from sessions.views import outcomes, patient_list, patient_page, photos, recall, reports, session_pages, voiding
 
 urlpatterns = [
     path("patients/", patient_list.patient_list, name="patient-list"),
     path("patients/<int:pk>/", patient_page.patient_detail, name="patient-detail"),
     path("patients/<int:patient_pk>/sessions/new/", session_pages.log_session, name="session-log"),
     path("sessions/<int:pk>/", session_pages.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/report.pdf", reports.session_report, name="session-report"),
+    path(
+        "patients/<int:patient_pk>/courses/<slug:kind>/<slug:key>/report.pdf",
+        reports.course_report,
+        name="course-report",
+    ),
     path("sessions/<int:pk>/edit/", session_pages.edit_session, name="session-edit"),
     path("sessions/<int:pk>/void/", voiding.void_session_view, name="session-void"),
     path("photos/<uuid:pk>/void/", voiding.void_photo_view, name="photo-void"),

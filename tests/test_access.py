@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
+from sessions.courses import course_key
 from tests.support.db import stored_state
 from tests.support.factories import BlendComponentFactory
 from tests.support.photos import store_photos
@@ -29,6 +30,8 @@ def patient_data_urls(session):
         reverse("photo-file", args=[photo.pk]),
         reverse("photo-thumbnail", args=[photo.pk]),
         reverse("photo-screen", args=[photo.pk]),
+        reverse("session-report", args=[session.pk]),
+        reverse("course-report", args=[patient.pk, *course_key(session)]),
     ]
 
 

@@ -28,6 +28,7 @@ from protocols.models import ProtocolPreset
 from research.export import FILES as EXPORT_FILES
 from research.jobs import write_export
 from research.models import DataUseAgreement, ExportJob
+from sessions.courses import course_key
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.services import void_record
 from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
@@ -40,6 +41,8 @@ ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_c
 # Who must never see a patient's name or record number, whatever the page.
 KEPT_AWAY = {"anonymous", "outsider", "curator", "researcher"}
 CLINICAL_MODELS = (Patient, TreatmentSession, BlendComponent, SessionPhoto)
+# What the trail writes when patient data is shown: a view, or a disclosure (a report).
+SHOWINGS = (AuditAction.VIEW, AuditAction.DISCLOSE)
 
 LAST_NAME = "Zabrowskiewicz"
 RECORD_NUMBER = "MRN-58213"
@@ -146,6 +149,8 @@ EXPECTED = {
     "photo-thumbnail": PATIENT_DATA,
     "photo-screen": PATIENT_DATA,
     "photo-void": PATIENT_DATA,
+    "session-report": PATIENT_DATA,
+    "course-report": PATIENT_DATA,
     # A photo waiting for its session is seen by the clinician who chose it only; none waits under the photo's id.
     "pending-photo-thumbnail": per_role(
         FORBIDDEN, anonymous=TO_LOGIN, clinician=NOT_FOUND, staff_clinician=NOT_FOUND, superuser=NOT_FOUND
@@ -318,6 +323,8 @@ def parameter_values(route, name, converter, world):
         ("object_id", "path"): world.patient.pk,  # with content_type_id: admin's view-on-site
         ("url", "regex"): "no-such-page/",  # the admin's catch-all
         ("slug", "slug"): world.admin_objects[ProtocolPreset].slug,
+        ("kind", "slug", "patients"): course_key(world.session)[0],  # the session's course, for its report
+        ("key", "slug", "patients"): course_key(world.session)[1],
         ("version", "int"): world.admin_objects[ProtocolPreset].version,
     }
     for lookup in ((name, converter, first_segment), (name, converter)):
@@ -424,7 +431,7 @@ def test_every_route_answers_each_role_as_expected(role, world, client_for, requ
         if rule is None:
             failures.append(missing_rule_message(label))
             continue
-        views_before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
+        views_before = AuditEvent.objects.filter(action__in=SHOWINGS).count()
         try:
             response = client.get(url)
         except Exception as error:  # the test client re-raises what would be a 500: note it, go on
@@ -432,8 +439,9 @@ def test_every_route_answers_each_role_as_expected(role, world, client_for, requ
             continue
         body = response.getvalue().decode(errors="replace")  # reads (and so closes) a streamed file too
         shows_patient = any(secret in body for secret in (LAST_NAME, RECORD_NUMBER))
-        shows_photo = response.get("Content-Type", "").startswith("image/")
-        viewed = AuditEvent.objects.filter(action=AuditAction.VIEW).count() > views_before
+        # A PDF report (compressed text) shows the patient whatever its bytes say.
+        shows_photo = response.get("Content-Type", "").startswith(("image/", "application/pdf"))
+        viewed = AuditEvent.objects.filter(action__in=SHOWINGS).count() > views_before
         if response.status_code == 200 and (shows_patient or shows_photo) and not viewed:
             failures.append(f"GET {url} ({label}) as {role} shows patient data but wrote no view to the trail")
         is_our_page = response.get("Content-Type", "").startswith("text/html") and not url.startswith("/admin/")

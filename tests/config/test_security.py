@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.log import configure_logging
 
 from clinic.logs import RedactingFormatter
+from sessions.courses import course_key
 from tests.support.clients import signed_in
 from tests.support.factories import PatientFactory, SessionFactory
 from tests.support.photos import stored_photo
@@ -73,6 +74,8 @@ def test_no_page_or_file_with_patient_data_is_kept_by_the_browser_and_unused_fea
         reverse("photo-thumbnail", args=[photo.pk]),
         reverse("photo-screen", args=[photo.pk]),
         reverse("photo-compare", args=[session.patient.pk]),
+        reverse("session-report", args=[session.pk]),
+        reverse("course-report", args=[session.patient.pk, *course_key(session)]),
     ]
     responses = [clinician_client.get(url) for url in shown]
     responses.append(client_for(researcher).get(reverse("export-download", args=["sessions"])))
