@@ -124,6 +124,7 @@ def test_without_photo_consent_it_holds_no_photo_and_says_why(course, patient, c
 
     assert pdf.images == []
     assert "No photo consent: the photos of this patient are left out of the report." in pdf.flowing
+    assert AuditEvent.objects.get(action=AuditAction.DISCLOSE).detail["photos"] == []
 
 
 def test_it_draws_the_outcome_charts(course, patient, clinician_client):
