@@ -16,7 +16,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJ
 	DJANGO_SECRET_KEY=$$(cat var/secret_key)
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run password dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages clean
+.PHONY: run password dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,9 @@ bench-export: $(VENV)/.dev
 
 bench-photos: $(VENV)/.dev
 	$(BIN)/python bench/photos.py $(BENCH_ARGS)
+
+bench-reports: $(VENV)/.dev
+	$(TEST_ENV) $(BIN)/python bench/reports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

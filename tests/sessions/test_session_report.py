@@ -24,7 +24,7 @@ PRINT_SIZE = (1600, 1067)  # the screen rendition: at most 1600 px a side
 @pytest.fixture
 def session(barletta, clinician):
     """A Barletta session done deeper than the preset says, with a two-product blend, a before and an after photo
-    of the vertex (and a voided blend row and photo), and a delayed adverse event."""
+    of the vertex, and a delayed adverse event (and a voided blend row, photo and delayed event)."""
     session = SessionFactory(
         preset=barletta,
         technique=barletta.technique,
@@ -53,6 +53,10 @@ def session(barletta, clinician):
     DelayedAdverseEvent.objects.create(
         session=session, kind="folliculitis", onset_on=session.performed_on, severity="mild", recorded_by=clinician
     )
+    mistaken = DelayedAdverseEvent.objects.create(
+        session=session, kind="infection", onset_on=session.performed_on, severity="mild", recorded_by=clinician
+    )
+    void_record(record=mistaken, reason="Another patient's.", by=clinician)
     return session
 
 
@@ -90,6 +94,7 @@ def test_it_holds_the_patient_the_parameters_and_the_equipment(session, clinicia
         "Folliculitis",
     ):
         assert shown in text, shown
+    assert "Infection" not in text  # the voided delayed event
 
 
 def test_it_holds_the_blend_with_each_lot_and_its_expiry_but_no_voided_row(session, clinician_client):
