@@ -3,6 +3,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -11,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.admin_writes import AuditedWritesMixin, relation_change_recorded
 from audit.models import AuditAction
 from audit.services import record_event, record_list_view
+from clinic import consent_services
+from clinic.consent_models import ConsentDocument, DocumentStatus
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 
@@ -212,3 +215,77 @@ class RoleAdmin(AuditedWritesMixin, GroupAdmin):
             form.instance, "permissions", lambda: sorted(granted.values_list("codename", flat=True))
         ):
             super().save_related(request, form, formsets, change)
+
+
+def is_admin(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(ConsentDocument)
+class ConsentDocumentAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Administrators write the consent documents here. Like the presets, published and retired versions are
+    frozen: to change one, make a new draft version ("New version" action), edit it, then publish it."""
+
+    list_display = ["title", "purpose", "technique", "version", "status"]
+    list_filter = ["purpose", "technique", "status"]
+    search_fields = ["title", "text"]
+    readonly_fields = ["status", "version"]
+    actions = ["publish_selected", "retire_selected", "new_version_of_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What a document is for ties its versions together: fixed once created.
+        return [*self.readonly_fields, "purpose", "technique"] if obj is not None else self.readonly_fields
+
+    def has_module_permission(self, request):
+        return is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request)
+
+    def has_add_permission(self, request):
+        return is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request) and (obj is None or obj.status == DocumentStatus.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def response_change(self, request, obj):
+        """ "Save and publish" on a draft's page: saved as edited, then published (the version before it retired)."""
+        if "_publish" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            consent_services.publish(obj)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:clinic_consentdocument_change", obj.pk)
+        messages.success(request, f"“{obj}” is saved and published.")
+        return redirect("admin:clinic_consentdocument_changelist")
+
+    @admin.action(description="Publish the selected drafts")
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, consent_services.publish, "published")
+
+    @admin.action(description="Retire the selected documents")
+    def retire_selected(self, request, queryset):
+        self._apply(request, queryset, consent_services.retire, "retired")
+
+    @admin.action(description="New draft version of the selected documents")
+    def new_version_of_selected(self, request, queryset):
+        drafts = [consent_services.new_version(document) for document in queryset]
+        messages.success(request, f"Made {len(drafts)} new draft version(s): edit them, then publish.")
+        if len(drafts) == 1:
+            return redirect("admin:clinic_consentdocument_change", drafts[0].pk)
+        return None
+
+    def _apply(self, request, queryset, action, done):
+        count = 0
+        for document in queryset:
+            try:
+                action(document)
+                count += 1
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        if count:
+            messages.success(request, f"{count} document(s) {done}.")

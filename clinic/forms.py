@@ -133,6 +133,9 @@ class RangeCheckedModelForm(RangeMessagesMixin, forms.ModelForm):
 
 
 class PatientForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
+    """Who the patient is and their diagnosis. Their consents are signed and withdrawn on the consent pages
+    (clinic.consent_services keeps the stored state): this form only shows them."""
+
     class Meta:
         model = Patient
         fields = [
@@ -148,16 +151,10 @@ class PatientForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
             "norwood_hamilton_stage",
             "ludwig_stage",
             "salt_score",
-            "photo_consent",
-            "photo_consent_date",
-            "research_consent",
-            "research_consent_date",
             "notes",
         ]
         widgets = {
             "date_of_birth": DateInput(),
-            "photo_consent_date": DateInput(),
-            "research_consent_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -327,3 +327,7 @@ class Lot(models.Model):
     def __str__(self):
         expiry = f", exp. {self.expiry_date:%Y-%m-%d}" if self.expiry_date else ""
         return f"{self.product.name} lot {self.number}{expiry}"
+
+
+# The consent models live in their own module; imported here so that Django finds them with the others.
+from clinic.consent_models import ConsentDocument, ConsentWithdrawal, SignedConsent  # noqa: E402, F401

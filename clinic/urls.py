@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinic import account_views, views
+from clinic import account_views, consent_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +17,12 @@ urlpatterns = [
     path("patients/search/", views.patient_search, name="patient-search"),
     path("patients/new/", views.patient_create, name="patient-create"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
+    path("patients/<int:patient_pk>/consents/sign/", consent_views.choose_consent, name="consent-choose"),
+    path(
+        "patients/<int:patient_pk>/consents/sign/<int:document_pk>/",
+        consent_views.sign_consent_page,
+        name="consent-sign",
+    ),
+    path("patients/<int:patient_pk>/consents/withdraw/", consent_views.withdraw_consent_page, name="consent-withdraw"),
+    path("consents/<int:pk>/signed.pdf", consent_views.signed_consent_pdf, name="signed-consent-pdf"),
 ]

@@ -195,6 +195,7 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/signature_pad", BASE_DIR / "node_modules" / "signature_pad" / "dist"),
 ]
 
 # Clinical photos go to the "default" storage: files under MEDIA_ROOT, or a private S3-compatible bucket

@@ -1,4 +1,6 @@
-"""Pure checks on a session that warn the clinician without blocking the save."""
+"""Checks on a session that warn the clinician without blocking the save."""
+
+from clinic.consents import has_treatment_consent
 
 
 def session_warnings(session, components):
@@ -16,3 +18,14 @@ def session_warnings(session, components):
             lot = f"{component.product_name} lot {component.lot_number}"
             warnings.append(f"{lot} expired on {expiry:%Y-%m-%d}, before this session.")
     return warnings
+
+
+def consent_warnings(session):
+    """The treatment consent the session's technique needs, if the patient had not signed it by the session's day
+    (or had withdrawn it). Unlike the checks above, it reads the patient's consent records."""
+    if not session.technique or has_treatment_consent(session.patient, session.technique, on=session.performed_on):
+        return []
+    return [
+        f"No signed treatment consent for {session.get_technique_display()} on {session.performed_on:%Y-%m-%d}: "
+        "have the patient sign it (Sign consent, on their page) before treating."
+    ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
 from clinic.editing import claim_version
-from sessions.checks import session_warnings
+from sessions.checks import consent_warnings, session_warnings
 from sessions.courses import refresh_course_deviations, session_deviations
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.patient_summary import refresh_patient_summary
@@ -113,7 +113,7 @@ def _validated_photo_rows(session, photos, uploaded_by):
 
 
 def _check_warnings_confirmed(session, components, warnings_confirmed):
-    warnings = session_warnings(session, components)
+    warnings = consent_warnings(session) + session_warnings(session, components)
     warnings += [f"Departs from the preset — {deviation}." for deviation in session_deviations(session, components)]
     if warnings and not warnings_confirmed:
         raise UnconfirmedWarnings(warnings)

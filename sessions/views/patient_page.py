@@ -7,6 +7,8 @@ from django.shortcuts import render
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
+from clinic.consents import consent_history, held_consents
+from clinic.vocabularies import Technique
 from sessions.charts import outcome_charts
 from sessions.courses import course_overview, patient_history
 from sessions.measures import TABLE_COLUMNS, table_cells
@@ -38,5 +40,7 @@ def patient_detail(request, pk):
         "measure_columns": TABLE_COLUMNS,
         "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
         "charts": outcome_charts(assessments, current),
+        "consent_history": consent_history(patient),
+        "treatment_consents": [Technique(technique).label for _, technique in held_consents(patient) if technique],
     }
     return render(request, "sessions/patient_detail.html", context)

@@ -14,7 +14,7 @@ from clinic.parsing import positive_int
 from protocols.models import ProtocolPreset
 from protocols.prefill import blend_initial, hints, session_initial
 from sessions.access import get_session_for
-from sessions.checks import session_warnings
+from sessions.checks import consent_warnings, session_warnings
 from sessions.courses import course_position, session_deviations
 from sessions.forms import BlendFormSet, PhotoFormSet, SessionForm
 from sessions.models import TreatmentSession
@@ -128,7 +128,7 @@ def session_detail(request, pk):
     context = {
         "session": session,
         "photos": photos,
-        "warnings": session_warnings(session, components),
+        "warnings": consent_warnings(session) + session_warnings(session, components),
         "deviations": session_deviations(session, components, place),
         "course_place": None if session.is_voided else place,
         "amendments": amendments(session),

@@ -13,8 +13,14 @@ from clinic.roles import CLINICIAN
 from clinic.vocabularies import ScalpZone, Sex, Technique
 from sessions.blend_choices import lot_label
 from sessions.models import BlendComponent, ImmediateAdverseEvent, PhotoPhase, PhotoView, SessionPhoto, TreatmentSession
-from tests.support.browser import log_in
-from tests.support.factories import CartridgeFactory, DeviceFactory, LotFactory, UserFactory
+from tests.support.browser import log_in, sign_consent_on_the_pad
+from tests.support.factories import (
+    CartridgeFactory,
+    ConsentDocumentFactory,
+    DeviceFactory,
+    LotFactory,
+    UserFactory,
+)
 from tests.support.images import jpeg_bytes
 
 pytestmark = pytest.mark.browser
@@ -49,6 +55,8 @@ def test_a_clinician_logs_a_session_with_a_blend_and_a_photo_and_finds_it_on_the
     minoxidil = equipment_and_stock["minoxidil"]
     dutasteride = equipment_and_stock["dutasteride"]
 
+    ConsentDocumentFactory(purpose="photographs")
+    ConsentDocumentFactory(technique=Technique.MMP)
     # Anyone opening the site is asked to log in first.
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -63,14 +71,15 @@ def test_a_clinician_logs_a_session_with_a_blend_and_a_photo_and_finds_it_on_the
     page.get_by_label("Date of birth").fill("1986-03-14")
     page.get_by_label("Sex").select_option(Sex.FEMALE.value)
     page.get_by_label("Primary diagnosis").select_option(label="Female pattern hair loss")
-    page.get_by_label("Photo consent", exact=True).check()
-    page.get_by_label("Photo consent date").fill("2026-01-05")
     page.get_by_role("button", name="Save patient").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Patient P-00042 created.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Giulia Bianchi")
-    expect(page.locator("#consents")).to_contain_text("given on 2026-01-05")
-    patient_url = page.url
+    # She signs photo consent and consent to MMP on the pad.
+    sign_consent_on_the_pad(page, "Photographs")
+    sign_consent_on_the_pad(page, f"Treatment: {Technique.MMP.label}")
+    expect(page.locator("#consents")).to_contain_text(f"given on {timezone.localdate():%Y-%m-%d}")
+    patient_url = page.url.split("#")[0]
 
     # An MMP session: equipment, parameters, zone and no adverse event.
     page.get_by_role("link", name="Log a session").click()

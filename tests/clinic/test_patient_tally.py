@@ -55,7 +55,7 @@ def test_the_tally_follows_patients_and_sessions_however_they_are_written(clinic
 
 
 def test_a_deleted_patient_leaves_the_tally():
-    kept, gone = PatientFactory(), PatientFactory()
+    kept, gone = PatientFactory(), PatientFactory(treatment_consents=[])
     gone.delete()
 
     assert tallied() == counted_afresh() == {(kept.diagnosis, True, False): (1, 0)}

@@ -98,30 +98,6 @@ def test_the_patient_form_answers_non_numeric_salt_text_with_a_field_error(patie
     assert_rejected_with(patient_form(salt_score=typed), "salt_score", typed, ["Enter a number."])
 
 
-@pytest.mark.parametrize("consent", ["photo_consent", "research_consent"])
-def test_the_patient_form_rejects_consent_ticked_without_a_date(patient_form, consent):
-    form = patient_form(**{consent: "on"})
-
-    assert_rejected_with(form, f"{consent}_date", None, ["Give the date on which consent was given."])
-    assert form[consent].value() is True
-
-
-@pytest.mark.parametrize("consent", ["photo_consent", "research_consent"])
-def test_the_patient_form_rejects_a_consent_date_in_the_future(patient_form, consent):
-    tomorrow = typed_date(timezone.localdate() + timedelta(days=1))
-
-    form = patient_form(**{consent: "on", f"{consent}_date": tomorrow})
-
-    assert_rejected_with(form, f"{consent}_date", tomorrow, ["A consent date cannot be in the future."])
-
-
-@pytest.mark.parametrize("consent", ["photo_consent", "research_consent"])
-def test_the_patient_form_accepts_consent_given_today(patient_form, consent):
-    form = patient_form(**{consent: "on", f"{consent}_date": typed_date(timezone.localdate())})
-
-    assert form.is_valid(), form.errors
-
-
 def test_the_patient_form_rejects_a_date_of_birth_in_the_future(patient_form):
     tomorrow = typed_date(timezone.localdate() + timedelta(days=1))
 

@@ -22,6 +22,8 @@ from django.urls import resolve, reverse
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event, stored_snapshot
+from clinic.consent_models import ConsentDocument, SignedConsent
+from clinic.consent_services import sign_consent
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 from protocols.models import ProtocolPreset
@@ -31,11 +33,12 @@ from research.models import DataUseAgreement, ExportJob
 from sessions.courses import course_key
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, SessionPhoto, TreatmentSession
 from sessions.services import void_record
-from tests.support.factories import BlendComponentFactory, PatientFactory, UserFactory
+from tests.support.factories import BlendComponentFactory, ConsentDocumentFactory, PatientFactory, UserFactory
 from tests.support.forms import as_posted
 from tests.support.pages import empty_table_headers
 from tests.support.photos import store_photos
 from tests.support.routes import discover, fill_route
+from tests.support.signatures import signature
 
 ROLES = ["anonymous", "outsider", "curator", "researcher", "clinician", "staff_clinician", "superuser"]
 # Who must never see a patient's name or record number, whatever the page.
@@ -141,6 +144,10 @@ EXPECTED = {
     "patient-create": PATIENT_DATA,
     "patient-detail": PATIENT_DATA,
     "patient-edit": PATIENT_DATA,
+    "consent-choose": PATIENT_DATA,
+    "consent-sign": PATIENT_DATA,
+    "consent-withdraw": PATIENT_DATA,
+    "signed-consent-pdf": PATIENT_DATA,
     "session-log": PATIENT_DATA,
     "session-detail": PATIENT_DATA,
     "session-edit": PATIENT_DATA,
@@ -214,6 +221,8 @@ EXPECTED = {
     **model_admin("treatments_treatmentsession", CLINICAL_RECORD),
     **model_admin("audit_auditevent", AUDIT_TRAIL),
     **model_admin("protocols_protocolpreset", PRESETS),
+    # Consent documents: administrators write and publish them; published ones open read-only; none is deleted.
+    **model_admin("clinic_consentdocument", PRESETS),
     **model_admin("clinic_device", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_needlecartridge", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
     **model_admin("clinic_product", MASTER_DATA, EQUIPMENT_FOR_STAFF_CLINICIANS),
@@ -257,6 +266,7 @@ class World:
     delayed_event: DelayedAdverseEvent
     export_job: ExportJob
     admin_objects: dict
+    signed_consent: SignedConsent
 
 
 @pytest.fixture
@@ -283,7 +293,16 @@ def world(db, clinician):
     export_job = ExportJob.objects.create(requested_by=someone_researching, file_name="bundle", query="")
     write_export.enqueue(str(export_job.pk))
 
-    chosen = {Patient: patient, TreatmentSession: session, type(clinician): clinician}
+    consent_document = ConsentDocumentFactory()
+    signed_consent = sign_consent(
+        patient=patient, document=consent_document, signature=signature(), witnessed_by=clinician
+    )
+    chosen = {
+        Patient: patient,
+        TreatmentSession: session,
+        type(clinician): clinician,
+        ConsentDocument: consent_document,
+    }
     admin_objects = {}
     for model in admin.site._registry:
         obj = chosen.get(model) or model._default_manager.order_by("pk").first()
@@ -303,6 +322,7 @@ def world(db, clinician):
         delayed_event=delayed_event,
         export_job=export_job,
         admin_objects=admin_objects,
+        signed_consent=signed_consent,
     )
 
 
@@ -317,6 +337,8 @@ def parameter_values(route, name, converter, world):
         ("pk", "int", "sessions"): world.session.pk,
         ("pk", "int", "assessments"): world.assessment.pk,
         ("pk", "int", "delayed-events"): world.delayed_event.pk,
+        ("pk", "int", "consents"): world.signed_consent.pk,
+        ("document_pk", "int"): world.signed_consent.document_id,
         ("pk", "uuid"): world.photo.pk,
         ("pk", "uuid", "export"): world.export_job.pk,
         ("content_type_id", "path"): ContentType.objects.get_for_model(Patient).pk,

@@ -61,3 +61,18 @@ def log_in(page, username):
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".navbar")).to_contain_text(username)
+
+
+def sign_consent_on_the_pad(page, subject):
+    """From the patient page: Sign consent, choose the document of `subject` ("Treatment: Microneedling"), draw a
+    signature on the pad with the mouse, save; back on the patient page."""
+    page.locator("#consents").get_by_role("link", name="Sign consent").click()
+    page.locator("#consent-documents").get_by_role("link", name=subject).click()
+    box = page.locator("[data-signature-pad] canvas").bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.7 - 0.05 * (step % 4)))
+    page.mouse.up()
+    page.get_by_role("button", name="Save the signed consent").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"{subject} consent signed.")

@@ -1,10 +1,11 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from clinic.consent_models import ConsentDocument, ConsentPurpose, DocumentStatus, SignedConsent
 from clinic.dosage import ConcentrationUnit
 from clinic.models import (
     CartridgeConfiguration,
@@ -41,8 +42,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
+    """A patient with photo and research consent, and a signed treatment consent for every technique (give
+    `treatment_consents=[]`, or a list of techniques, for fewer)."""
+
     class Meta:
         model = Patient
+        skip_postgeneration_save = True
 
     record_number = factory.Sequence(lambda n: f"P-{n:05d}")
     first_name = "Ada"
@@ -54,6 +59,41 @@ class PatientFactory(factory.django.DjangoModelFactory):
     photo_consent_date = date(2025, 1, 10)
     research_consent = True
     research_consent_date = date(2025, 1, 10)
+
+    @factory.post_generation
+    def treatment_consents(self, create, extracted, **kwargs):
+        if create:
+            techniques = Technique.values if extracted is None else extracted
+            signed_at = timezone.make_aware(datetime.combine(self.research_consent_date or date(2025, 1, 10), time()))
+            SignedConsent.objects.bulk_create(
+                SignedConsent(patient=self, purpose=ConsentPurpose.TREATMENT, technique=technique, signed_at=signed_at)
+                for technique in techniques
+            )
+
+
+class ConsentDocumentFactory(factory.django.DjangoModelFactory):
+    """A published treatment consent document (microneedling unless told), of a new version of its series."""
+
+    class Meta:
+        model = ConsentDocument
+
+    purpose = ConsentPurpose.TREATMENT
+    technique = factory.LazyAttribute(
+        lambda document: Technique.MICRONEEDLING if document.purpose == "treatment" else ""
+    )
+    title = factory.LazyAttribute(lambda document: f"Consent to {document.technique or document.purpose}")
+    text = "The procedure, its risks (infection, bruising, scarring) and its alternatives have been explained to me."
+    status = DocumentStatus.PUBLISHED
+    version = factory.LazyAttribute(
+        lambda document: ConsentDocument.objects.of_series(document.purpose, document.technique).count() + 1
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("status") == DocumentStatus.PUBLISHED:  # the migrations' seeded version makes way
+            series = ConsentDocument.objects.of_series(kwargs["purpose"], kwargs["technique"]).published()
+            series.update(status=DocumentStatus.RETIRED)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class DeviceFactory(factory.django.DjangoModelFactory):
