@@ -13,9 +13,10 @@ from audit.admin_writes import AuditedWritesMixin, relation_change_recorded
 from audit.models import AuditAction
 from audit.services import record_event, record_list_view
 from clinic import consent_services
-from clinic.consent_models import ConsentDocument, DocumentStatus
+from clinic.consent_models import ConsentDocument
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
+from clinic.versioning import VersionStatus
 
 # Second factors are not browsed in the admin (an authenticator's page there shows its secret key): an
 # administrator can only reset a user's factors, who then enrols again at the next sign-in.
@@ -246,7 +247,7 @@ class ConsentDocumentAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHisto
         return is_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return is_admin(request) and (obj is None or obj.status == DocumentStatus.DRAFT)
+        return is_admin(request) and (obj is None or obj.status == VersionStatus.DRAFT)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.versioning import FrozenVersionError, Versioned, VersionStatus
 from clinic.vocabularies import Technique
 
 
@@ -24,14 +25,6 @@ class ConsentPurpose(models.TextChoices):
     PHOTOGRAPHS = "photographs", "Photographs"
     RESEARCH = "research", "Research"
 
-
-class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
-
-
-FROZEN_STATUSES = (DocumentStatus.PUBLISHED, DocumentStatus.RETIRED)
 
 # A treatment consent is given per technique; photographs and research have none.
 TECHNIQUE_ONLY_FOR_TREATMENT = (Q(purpose=ConsentPurpose.TREATMENT) & ~Q(technique="")) | (
@@ -46,19 +39,15 @@ def consent_subject(purpose, technique):
     return f"{label}: {Technique(technique).label}" if technique else label
 
 
-class FrozenDocumentError(Exception):
-    """Published and retired consent documents are frozen: signatures point at exactly what was signed."""
-
-
 class ConsentDocumentQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=DocumentStatus.PUBLISHED)
+        return self.filter(status=VersionStatus.PUBLISHED)
 
     def of_series(self, purpose, technique):
         return self.filter(purpose=purpose, technique=technique or "")
 
 
-class ConsentDocument(models.Model):
+class ConsentDocument(Versioned):
     audit_name = "consent_document"  # how the audit trail names it
 
     purpose = models.CharField("purpose", max_length=12, choices=ConsentPurpose.choices)
@@ -72,7 +61,7 @@ class ConsentDocument(models.Model):
     title = models.CharField("title", max_length=200)
     text = models.TextField("text", help_text="What the patient reads and signs: the procedure, its risks, …")
     version = models.PositiveIntegerField("version", default=1)
-    status = models.CharField("status", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    status = models.CharField("status", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,7 +79,7 @@ class ConsentDocument(models.Model):
             models.UniqueConstraint(fields=["purpose", "technique", "version"], name="consent_document_unique_version"),
             models.UniqueConstraint(
                 fields=["purpose", "technique"],
-                condition=Q(status=DocumentStatus.PUBLISHED),
+                condition=Q(status=VersionStatus.PUBLISHED),
                 name="consent_document_one_published_version",
                 violation_error_message="Another version of this consent document is already published.",
             ),
@@ -99,17 +88,8 @@ class ConsentDocument(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        status_change_only = update_fields is not None and set(update_fields) <= {"status", "updated_at"}
-        if self.pk and not status_change_only:
-            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored in FROZEN_STATUSES:
-                raise FrozenDocumentError(f"“{self}” is {stored}: make a new version to change it.")
-        super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
-        raise FrozenDocumentError("Consent documents are never deleted: retire this one instead.")
+        raise FrozenVersionError("Consent documents are never deleted: retire this one instead.")
 
     @property
     def subject(self):
@@ -118,7 +98,7 @@ class ConsentDocument(models.Model):
     @property
     def is_current(self):
         """The version patients sign now."""
-        return self.status == DocumentStatus.PUBLISHED
+        return self.status == VersionStatus.PUBLISHED
 
 
 def signature_path(instance, filename):

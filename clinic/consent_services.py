@@ -8,16 +8,15 @@ follows from.
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot
+from clinic import versioning
 from clinic.consent_models import (
     ConsentDocument,
     ConsentPurpose,
     ConsentWithdrawal,
-    DocumentStatus,
     SignedConsent,
 )
 from clinic.consents import has_consent
@@ -40,51 +39,27 @@ REASON_NEEDED = "Say why the consent is withdrawn (the patient's words, or how t
 
 def publish(document: ConsentDocument) -> ConsentDocument:
     """Publish a draft; the version of the same document published before it is retired."""
-    if document.status != DocumentStatus.DRAFT:
-        raise ValidationError(
-            f"Only a draft can be published; “{document}” is {document.get_status_display().lower()}."
-        )
     series = ConsentDocument.objects.of_series(document.purpose, document.technique)
-    if series.filter(version__gt=document.version).exclude(status=DocumentStatus.DRAFT).exists():
-        raise ValidationError(f"A later version of “{document.title}” has been published: this draft is out of date.")
-    document.full_clean()
-    with transaction.atomic():
-        for previous in series.published().select_for_update():
-            _set_status(previous, DocumentStatus.RETIRED, reason=f"Replaced by version {document.version}.")
-        _set_status(document, DocumentStatus.PUBLISHED)
-    return document
+    return versioning.publish(document, series, title=document.title)
 
 
 def retire(document: ConsentDocument) -> ConsentDocument:
-    if document.status == DocumentStatus.RETIRED:
-        raise ValidationError(f"“{document}” is already retired.")
-    with transaction.atomic():
-        _set_status(document, DocumentStatus.RETIRED)
-    return document
+    return versioning.retire(document)
 
 
 def new_version(document: ConsentDocument) -> ConsentDocument:
     """A draft copy of the document under the next version number of its series, ready to edit."""
     with transaction.atomic():
         series = ConsentDocument.objects.of_series(document.purpose, document.technique)
-        latest = series.aggregate(latest=Max("version"))["latest"]
         draft = ConsentDocument.objects.create(
             purpose=document.purpose,
             technique=document.technique,
             title=document.title,
             text=document.text,
-            version=latest + 1,
+            version=versioning.next_version_number(series),
         )
         record_event(AuditAction.CREATE, draft, detail={"copied_from": f"{document.pk} v{document.version}"})
     return draft
-
-
-def _set_status(document, status, reason=""):
-    before = document.status
-    document.status = status
-    document._change_reason = reason
-    document.save(update_fields=["status", "updated_at"])
-    record_event(AuditAction.UPDATE, document, changes={"status": [before, status]}, reason=reason)
 
 
 # Signing and withdrawing.

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
 from clinic.formatting import dose_phrase, needle_geometry, value_range
+from clinic.versioning import FrozenVersionError, Versioned, VersionStatus
 from clinic.vocabularies import Diagnosis, Technique
 
 
@@ -27,10 +28,8 @@ class EvidenceType(models.TextChoices):
     TRADE_SOURCE = "trade_source", "Trade source"
 
 
-class PresetStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+# A preset's lifecycle is the one every versioned text has (clinic/versioning.py).
+PresetStatus = VersionStatus
 
 
 def _min_max(low, high, name, label):
@@ -46,10 +45,6 @@ def validate_indications(value):
         raise ValidationError("Indications must be a list of known diagnoses.", code="unknown_indication")
 
 
-class FrozenPresetError(Exception):
-    """Published and retired presets are frozen; sessions point at exactly what they used."""
-
-
 class PresetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PresetStatus.PUBLISHED)
@@ -63,7 +58,7 @@ class PresetQuerySet(models.QuerySet):
         return self.filter(pk__in=[pk for pk, codes in self.values_list("pk", "indications") if code in codes])
 
 
-class ProtocolPreset(models.Model):
+class ProtocolPreset(Versioned):
     audit_name = "preset"  # how the audit trail names it
 
     name = models.CharField("name", max_length=200)
@@ -138,15 +133,6 @@ class ProtocolPreset(models.Model):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
-
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        status_change_only = update_fields is not None and set(update_fields) <= {"status", "updated_at"}
-        if self.pk and not status_change_only:
-            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored in (PresetStatus.PUBLISHED, PresetStatus.RETIRED):
-                raise FrozenPresetError(f"“{self}” is {stored}: make a new version to change it.")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("preset-detail", args=[self.slug, self.version])
@@ -226,4 +212,4 @@ class PresetBlendComponent(models.Model):
     def _refuse_if_frozen(self):
         status = ProtocolPreset._base_manager.filter(pk=self.preset_id).values_list("status", flat=True).first()
         if status in (PresetStatus.PUBLISHED, PresetStatus.RETIRED):
-            raise FrozenPresetError(f"The blend of a {status} preset cannot change: make a new version.")
+            raise FrozenVersionError(f"The blend of a {status} preset cannot change: make a new version.")

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic.consent_models import ConsentPurpose, SignedConsent
 from clinic.dosage import ConcentrationUnit
 from clinic.models import (
     CartridgeConfiguration,
@@ -188,6 +189,28 @@ def _patient(rng, record_number, today):
     )
 
 
+def _recorded_consents(patients, sessions):
+    """The consents demo patients gave, recorded as ticks with a date (no signature): photographs and research as
+    their stored state says, and treatment for each technique they received, on the day of its first session."""
+    first_of_technique = {}
+    for session in sorted(sessions, key=lambda session: session.performed_at):
+        first_of_technique.setdefault((session.patient_id, session.technique), session.performed_at)
+    consents = []
+    for patient in patients:
+        for purpose, given, day in (
+            (ConsentPurpose.PHOTOGRAPHS, patient.photo_consent, patient.photo_consent_date),
+            (ConsentPurpose.RESEARCH, patient.research_consent, patient.research_consent_date),
+        ):
+            if given:
+                noon = timezone.make_aware(datetime.combine(day, time(12)))
+                consents.append(SignedConsent(patient=patient, purpose=purpose, signed_at=noon))
+    for (patient_pk, technique), first in first_of_technique.items():
+        consents.append(
+            SignedConsent(patient_id=patient_pk, purpose=ConsentPurpose.TREATMENT, technique=technique, signed_at=first)
+        )
+    return consents
+
+
 def _technique_for(rng, diagnosis):
     if diagnosis in (Diagnosis.SCAR, Diagnosis.SCARRING_ALOPECIA):
         return rng.choice([Technique.SMP, Technique.MICRONEEDLING])
@@ -356,6 +379,7 @@ def create_demo_data(*, patients, sessions_per_patient, seed=None):
             BlendComponent.objects.bulk_create(components, batch_size=2000)
             Assessment.objects.bulk_create(_assessments(rng, sessions, clinician), batch_size=2000)
             DelayedAdverseEvent.objects.bulk_create(_delayed_events(rng, sessions, clinician, today), batch_size=2000)
+            SignedConsent.objects.bulk_create(_recorded_consents(new_patients, sessions), batch_size=2000)
             refresh_patient_summaries(Patient.objects.filter(pk__in=[patient.pk for patient in new_patients]))
         made_sessions += len(sessions)
         made_components += len(components)

@@ -15,6 +15,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 
 from audit.models import AuditAction
 from audit.services import SHELL_USERNAME, record_event
+from clinic.consent_models import ConsentWithdrawal, SignedConsent
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product
 from sessions.demo import DEMO_CLINICIAN
 from sessions.models import (
@@ -68,6 +69,8 @@ class _DemoRecords:
             ),
             ("sessions", self.sessions),
             ("photos waiting for a session", self.pending_photos()),
+            ("consent withdrawals", self.withdrawals()),
+            ("consents", self.consents()),
             ("patients", self.patients),
             ("lots", Lot.objects.filter(product__is_demo=True).exclude(pk__in=self.kept_lots.values("pk"))),
             ("products", Product.objects.filter(is_demo=True).exclude(pk__in=self.kept_products.values("pk"))),
@@ -77,6 +80,13 @@ class _DemoRecords:
                 NeedleCartridge.objects.filter(is_demo=True).exclude(pk__in=self.kept_cartridges.values("pk")),
             ),
         ]
+
+    def consents(self):
+        # Consent records are never deleted, but those of synthetic patients record nobody's consent.
+        return SignedConsent.objects.filter(patient__in=self.patients.values("pk"))
+
+    def withdrawals(self):
+        return ConsentWithdrawal.objects.filter(patient__in=self.patients.values("pk"))
 
     def pending_photos(self):
         return PendingPhoto.objects.filter(patient__in=self.patients.values("pk"))
@@ -135,6 +145,8 @@ def _photo_files(records):
     names = [
         *SessionPhoto.objects.filter(session__in=records.sessions.values("pk")).values_list(*PHOTO_FILE_FIELDS),
         *records.pending_photos().values_list("image", "thumbnail"),
+        *records.consents().values_list("signature", "pdf"),
+        *records.withdrawals().values_list("signature"),
     ]
     return [name for row in names for name in row if name]
 

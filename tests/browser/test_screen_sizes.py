@@ -1,6 +1,7 @@
 """At the chair, on whatever screen is there: a phone, a tablet, a desk. The page is never wider than the screen and
 every item of the menu can be reached (below the desk size, through the menu button)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -86,7 +87,7 @@ def test_on_a_phone_the_patient_pages_timeline_comes_within_a_screen_and_a_half_
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     charts = page.locator(".outcome-chart")
     expect(charts.first).to_be_hidden()
-    page.get_by_text("Show outcome charts (5 measures)").click()
+    page.get_by_text(re.compile(r"^Show outcome charts and values \(5 measures")).click()
     expect(charts).to_have_count(5)
     expect(charts.first).to_be_visible()
     assert charts.first.evaluate("chart => chart.getBoundingClientRect().width") <= width

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clinic import consent_services
-from clinic.consent_models import ConsentDocument, DocumentStatus, FrozenDocumentError
+from clinic.consent_models import ConsentDocument
+from clinic.versioning import FrozenVersionError, VersionStatus
 from clinic.vocabularies import Technique
 from tests.support.factories import ConsentDocumentFactory
 
@@ -13,7 +14,7 @@ def test_a_published_document_is_frozen(db):
     document = ConsentDocumentFactory()
 
     document.text = "Something else"
-    with pytest.raises(FrozenDocumentError):
+    with pytest.raises(FrozenVersionError):
         document.save()
     assert ConsentDocument.objects.get(pk=document.pk).text != "Something else"
 
@@ -28,8 +29,8 @@ def test_a_new_version_is_an_editable_draft_and_publishing_it_retires_the_old_on
 
     first.refresh_from_db()
     assert (first.status, draft.status, draft.version) == (
-        DocumentStatus.RETIRED,
-        DocumentStatus.PUBLISHED,
+        VersionStatus.RETIRED,
+        VersionStatus.PUBLISHED,
         first.version + 1,
     )
     assert ConsentDocument.objects.published().of_series("treatment", Technique.MICRONEEDLING).get() == draft

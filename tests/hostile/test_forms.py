@@ -100,7 +100,9 @@ def test_sql_metacharacters_in_free_text_are_stored_exactly_as_typed(typed, clin
     assert created.status_code == 302
     patient = Patient.objects.get()
     logged = clinician_client.post(
-        reverse("session-log", args=[patient.pk]), session_data(cartridge_lot=typed, notes=f"before {typed} after")
+        reverse("session-log", args=[patient.pk]),
+        # A patient just registered has signed no treatment consent yet: the clinician confirms that warning.
+        session_data(cartridge_lot=typed, notes=f"before {typed} after", confirm_warnings="on"),
     )
 
     assert logged.status_code == 302

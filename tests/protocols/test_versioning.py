@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from clinic.versioning import FrozenVersionError
 from protocols import services
-from protocols.models import FrozenPresetError, PresetStatus, ProtocolPreset
+from protocols.models import PresetStatus, ProtocolPreset
 from tests.support.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def published():
 def test_a_published_preset_cannot_be_changed(published):
     published.depth_max_mm = Decimal("2.0")
 
-    with pytest.raises(FrozenPresetError, match="make a new version"):
+    with pytest.raises(FrozenVersionError, match="make a new version"):
         published.save()
 
     assert ProtocolPreset.objects.get(pk=published.pk).depth_max_mm == Decimal("1.00")
@@ -31,11 +32,11 @@ def test_the_blend_of_a_published_preset_cannot_be_changed_added_to_or_removed_f
     component = published.blend_components.first()
     component.concentration = Decimal("40")
 
-    with pytest.raises(FrozenPresetError):
+    with pytest.raises(FrozenVersionError):
         component.save()
-    with pytest.raises(FrozenPresetError):
+    with pytest.raises(FrozenVersionError):
         component.delete()
-    with pytest.raises(FrozenPresetError):
+    with pytest.raises(FrozenVersionError):
         published.blend_components.create(drug="Lidocaine")
     assert published.blend_components.count() == 2
 

@@ -800,7 +800,7 @@ def test_the_charts_are_collapsed_by_default_and_a_measure_with_one_value_says_s
     section = outcomes(body)
     details = re.search(r"<details[^>]*>\s*<summary>(.*?)</summary>", section, re.S)
     assert details and "open" not in details.group(0)
-    assert details.group(1) == "Show outcome charts (2 measures)"
+    assert details.group(1) == "Show outcome charts and values (2 measures, 3 assessments)"
     assert "One value so far (61.5 µm on 2025-03-10): a chart needs two." in section
     assert list(charts_by_label(body)) == ["Hair density over time"]
 

@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from clinic.consent_models import ConsentPurpose
+from clinic.consents import has_consent, has_treatment_consent
 from clinic.models import Device, Patient, Product
 from sessions.courses import refresh_course_deviations
 from sessions.demo import DEMO_NOTE
@@ -72,3 +74,14 @@ def test_demo_courses_store_the_due_dates_the_course_refresh_would():
 
     assert list(sessions) == loaded
     assert any(due_from is not None for _, due_from, _ in loaded)
+
+
+def test_demo_patients_consents_are_records_and_their_sessions_ask_for_none():
+    call_command("demo_data", patients=6, sessions_per_patient=3, seed=11, stdout=StringIO())
+
+    for patient in Patient.objects.filter(is_demo=True):
+        assert has_consent(patient, ConsentPurpose.PHOTOGRAPHS) == patient.photo_consent
+        assert has_consent(patient, ConsentPurpose.RESEARCH) == patient.research_consent
+    sessions = TreatmentSession.objects.select_related("patient")
+    assert sessions.count() == 18
+    assert [s.pk for s in sessions if not has_treatment_consent(s.patient, s.technique, on=s.performed_on)] == []

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import SHELL_USERNAME, record_event
+from clinic.consent_models import SignedConsent
 from clinic.models import Device, Lot, NeedleCartridge, Patient, PatientTally, Product, User
 from sessions import pending_photos
 from sessions.demo import DEMO_CLINICIAN
@@ -90,7 +91,7 @@ def test_the_summary_says_what_was_removed_and_which_demo_equipment_stayed_and_w
     out = remove("--no-input")
 
     assert "Removed: 2 photos," in out
-    assert "12 sessions, 4 patients" in out
+    assert "12 sessions, 9 consents, 4 patients" in out
     assert f"Kept product {kept_product}: used by a session of the clinic's own." in out
 
 
@@ -187,3 +188,12 @@ def test_a_photo_waiting_for_a_demo_patients_session_goes_with_the_patient(
 
     assert not PendingPhoto.objects.exists()
     assert waiting.image.name not in media_files() and waiting.thumbnail.name not in media_files()
+
+
+def test_the_consents_of_demo_patients_go_with_them_and_the_clinics_own_stay(clinic):
+    assert SignedConsent.objects.filter(patient__is_demo=True).exists()
+    own = set(SignedConsent.objects.filter(patient=clinic["patient"]))
+
+    remove("--no-input")
+
+    assert set(SignedConsent.objects.all()) == own and own

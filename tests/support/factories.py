@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from clinic.consent_models import ConsentDocument, ConsentPurpose, DocumentStatus, SignedConsent
+from clinic.consent_models import ConsentDocument, ConsentPurpose, SignedConsent
 from clinic.dosage import ConcentrationUnit
 from clinic.models import (
     CartridgeConfiguration,
@@ -18,6 +18,7 @@ from clinic.models import (
     ProductKind,
     User,
 )
+from clinic.versioning import VersionStatus
 from clinic.vocabularies import Diagnosis, Sex, Technique
 from sessions.courses import refresh_course_deviations
 from sessions.models import Assessment, BlendComponent, TreatmentSession
@@ -83,16 +84,16 @@ class ConsentDocumentFactory(factory.django.DjangoModelFactory):
     )
     title = factory.LazyAttribute(lambda document: f"Consent to {document.technique or document.purpose}")
     text = "The procedure, its risks (infection, bruising, scarring) and its alternatives have been explained to me."
-    status = DocumentStatus.PUBLISHED
+    status = VersionStatus.PUBLISHED
     version = factory.LazyAttribute(
         lambda document: ConsentDocument.objects.of_series(document.purpose, document.technique).count() + 1
     )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        if kwargs.get("status") == DocumentStatus.PUBLISHED:  # the migrations' seeded version makes way
+        if kwargs.get("status") == VersionStatus.PUBLISHED:  # the migrations' seeded version makes way
             series = ConsentDocument.objects.of_series(kwargs["purpose"], kwargs["technique"]).published()
-            series.update(status=DocumentStatus.RETIRED)
+            series.update(status=VersionStatus.RETIRED)
         return super()._create(model_class, *args, **kwargs)
 
 
