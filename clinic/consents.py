@@ -57,6 +57,19 @@ def consent_history(patient):
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 
+def standing_withdrawals(history):
+    """{purpose: its withdrawal} for the photograph and research consents whose last word, in the history (newest
+    first, as consent_history gives it), is a withdrawal."""
+    last_word = {}
+    for event in history:
+        last_word.setdefault((event.record.purpose, event.record.technique), event)
+    return {
+        purpose: event.record
+        for (purpose, technique), event in last_word.items()
+        if event.is_withdrawal and not technique
+    }
+
+
 def held_consents(patient):
     """The (purpose, technique) of every consent the patient holds now, in the order of the purposes."""
     signed, withdrawn = {}, {}

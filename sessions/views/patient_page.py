@@ -7,7 +7,7 @@ from django.shortcuts import render
 from audit.models import AuditAction
 from audit.services import record_event
 from clinic.access import get_patient_for
-from clinic.consents import consent_history, held_consents
+from clinic.consents import consent_history, held_consents, standing_withdrawals
 from clinic.vocabularies import Technique
 from sessions.charts import outcome_charts
 from sessions.courses import course_overview, patient_history
@@ -29,6 +29,7 @@ def patient_detail(request, pk):
     places, courses = course_overview(patient, outlines=current, places_of=set(page.object_list))
     shown = timeline(patient, page.object_list, history.presets)
     assessments = list(Assessment.objects.current().for_patient(patient).select_related("assessed_by"))
+    consents = consent_history(patient)
     context = {
         "patient": patient,
         "page": page,
@@ -40,7 +41,8 @@ def patient_detail(request, pk):
         "measure_columns": TABLE_COLUMNS,
         "assessment_rows": [(assessment, table_cells(assessment)) for assessment in assessments],
         "charts": outcome_charts(assessments, current),
-        "consent_history": consent_history(patient),
+        "consent_history": consents,
+        "withdrawn": standing_withdrawals(consents),
         "treatment_consents": [Technique(technique).label for _, technique in held_consents(patient) if technique],
     }
     return render(request, "sessions/patient_detail.html", context)

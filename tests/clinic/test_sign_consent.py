@@ -154,6 +154,9 @@ def test_the_patient_page_shows_a_withdrawal_with_its_date_and_reason(photo_docu
 
     withdrawn = rf"{timezone.localdate():%Y-%m-%d} ·\s+<span[^>]*>Photographs withdrawn</span>: No more photos please"
     assert re.search(withdrawn, page)
+    # Where the photo consent is stated, not only in the folded history.
+    state = page.split('id="photo-consent">')[1].split("</dd>")[0]
+    assert f"withdrawn</span> on {timezone.localdate():%Y-%m-%d} (No more photos please)" in state
 
 
 def test_every_opening_of_a_signed_pdf_is_audited(photo_document, clinician, clinician_client):
