@@ -1,6 +1,7 @@
 """A clinic's day through the load balancer, as a browser sends it: forms with their CSRF token,
 one session cookie, every request recorded with the app server that answered it."""
 
+import base64
 import csv
 import io
 import re
@@ -11,10 +12,14 @@ from datetime import datetime, timedelta
 
 import requests
 from django_otp.oath import totp
-from PIL import Image
+from PIL import Image, ImageDraw
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PHOTO_LINK = re.compile(r'href="/photos/([0-9a-f-]{36})/"')
+# A consent document to sign, on the choose page: its address and what it is for ("Photographs", "Treatment: …").
+CONSENT_DOCUMENT = re.compile(r'href="([^"]+/consents/sign/\d+/)">\s*<span class="fw-semibold">([^<]+)</span>')
+# What the clinic has the patient sign before the first session: photographs, research and the technique logged.
+CONSENTS_SIGNED = ("Photographs", "Research", "Treatment: MMP®")
 EXPORT_JOB = re.compile(r'data-progress-url="(/export/jobs/[0-9a-f-]{36}/)"')
 BUNDLE_WAIT_S = 120
 TIMEOUT = (5, 330)  # connect, read: the export may take as long as the balancer allows
@@ -109,11 +114,16 @@ def patient_post():
         "sex": "female",
         "diagnosis": "fphl",
         "ludwig_stage": "II",
-        "photo_consent": "on",
-        "photo_consent_date": "2025-01-10",
-        "research_consent": "on",
-        "research_consent_date": "2025-01-10",
     }
+
+
+def drawn_signature():
+    """A signature as the pad posts it: a PNG data URL of a stroke on a transparent canvas."""
+    image = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(20, 120), (200, 25), (380, 110)], "black", 4)
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
 
 
 def session_post(performed_at, device, cartridge):
@@ -131,6 +141,8 @@ def session_post(performed_at, device, cartridge):
         "adverse_events": ["none"],
         "pain_score": "3",
         "notes": "Logged through the load balancer",
+        # Logged after the fact: the consents signed today do not cover that day, which the clinician confirms.
+        "confirm_warnings": "on",
         "blend-TOTAL_FORMS": "0",
         "blend-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "1",
@@ -161,6 +173,7 @@ class Journey:
         patient_page, _ = browser.submit("create a patient", "/patients/new/", patient_post())
         patient_path = patient_page.rstrip("/")
         browser.visit("patient page", patient_page)
+        self.sign_consents(patient_path)
 
         first_photo, uploaded_by = self.log_session(1, patient_path, datetime.now() - timedelta(days=21))
         self.facts["uploaded_by"] = uploaded_by
@@ -183,6 +196,14 @@ class Journey:
         self.start_worker()
         self.export()
         self.download_the_bundle()
+
+    def sign_consents(self, patient_path):
+        choices = self.clinician.get("consent documents", f"{patient_path}/consents/sign/").text
+        documents = CONSENT_DOCUMENT.findall(choices)
+        for wanted in CONSENTS_SIGNED:
+            found = [path for path, subject in documents if subject.strip().startswith(wanted)]
+            require(len(found) == 1, f"no single published consent document for {wanted}")
+            self.clinician.submit(f"sign consent: {wanted}", found[0], {"signature": drawn_signature()})
 
     def log_session(self, number, patient_path, performed_at):
         data = session_post(performed_at, *self.equipment)
