@@ -10,8 +10,6 @@ import re
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 SVG_START = re.compile(r"<svg\b[^>]*>")
 
@@ -23,6 +21,10 @@ def data_uri(content: bytes, content_type: str) -> str:
 def render_pdf(template_name: str, context: dict, svg_stylesheet: str = "") -> bytes:
     """The template drawn as a PDF. WeasyPrint styles an inline SVG from <style> elements inside it only (fill,
     stroke… are no HTML properties): the rules of `svg_stylesheet` (CSS text) go into each SVG of the page."""
+    # Imported here: WeasyPrint loads the system's Pango when imported, and the rest of the app runs without it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_to_string(template_name, context)
     if svg_stylesheet:
         styles = f"<style>{escape(svg_stylesheet)}</style>"
