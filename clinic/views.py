@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditAction
-from audit.services import record_event, record_list_view
+from audit.services import record_event
 from clinic.access import can_see_patients, clinician_required, get_patient_for
 from clinic.editing import EditConflict
 from clinic.forms import PatientForm
@@ -56,9 +56,9 @@ def home(request):
 
 
 def patient_list_context(request):
-    """The patients, a page at a time (the page's patients audited); searched by a term kept in the session
-    (clinic/searches.py). A `q` in the address (an old bookmark, a hand-typed link) still searches; the page's own
-    links carry only the token. The page is sessions.views.patient_list's: it adds today's worklist."""
+    """The patients, a page at a time; searched by a term kept in the session (clinic/searches.py). A `q` in the
+    address (an old bookmark, a hand-typed link) still searches; the page's own links carry only the token. The page
+    is sessions.views.patient_list's: it adds today's worklist, and records in the audit trail what the page shows."""
     query = recall(request.session, request.GET.get("search")) or request.GET.get("q", "").strip()[:100]
     token = remember(request.session, query) if query else ""
     sort = request.GET.get("sort", "")
@@ -71,7 +71,6 @@ def patient_list_context(request):
         patients = Patient.objects.order_by(*PATIENT_SORTS[sort])
         paginator = DeepPaginator(patients, PATIENTS_PER_PAGE, count=PatientTally.objects.patients())
     page = paginator.get_page(request.GET.get("page"))
-    record_list_view(Patient, [patient.pk for patient in page.object_list], **({"search": query} if query else {}))
     return {"page": page, "query": query, "search": token, "sort": sort}
 
 

@@ -139,9 +139,9 @@ def test_the_patients_it_shows_are_audited_as_a_list(clinician_client, clinician
 
     clinician_client.get(URL)
 
-    (listed,) = AuditEvent.objects.filter(action=AuditAction.VIEW, detail__worklist="today")
+    (listed,) = AuditEvent.objects.filter(action=AuditAction.VIEW, detail__has_key="worklist")
     assert listed.user == clinician and listed.detail["listed"] == "patient"
-    assert listed.detail["pks"] == [str(due.pk), str(today.patient.pk)]
+    assert listed.detail["worklist"] == [str(due.pk), str(today.patient.pk)]
 
 
 def test_it_is_only_on_the_first_page_without_a_search(clinician_client, barletta):
