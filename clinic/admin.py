@@ -3,7 +3,6 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -17,6 +16,7 @@ from clinic.consent_models import ConsentDocument
 from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 from clinic.versioning import VersionStatus
+from clinic.versioning_admin import VersionedAdminMixin
 
 # Second factors are not browsed in the admin (an authenticator's page there shows its secret key): an
 # administrator can only reset a user's factors, who then enrols again at the next sign-in.
@@ -223,7 +223,7 @@ def is_admin(request):
 
 
 @admin.register(ConsentDocument)
-class ConsentDocumentAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class ConsentDocumentAdmin(VersionedAdminMixin, AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """Administrators write the consent documents here. Like the presets, published and retired versions are
     frozen: to change one, make a new draft version ("New version" action), edit it, then publish it."""
 
@@ -231,7 +231,8 @@ class ConsentDocumentAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHisto
     list_filter = ["purpose", "technique", "status"]
     search_fields = ["title", "text"]
     readonly_fields = ["status", "version"]
-    actions = ["publish_selected", "retire_selected", "new_version_of_selected"]
+    version_services = consent_services
+    version_noun = "document"
 
     def get_readonly_fields(self, request, obj=None):
         # What a document is for ties its versions together: fixed once created.
@@ -251,42 +252,3 @@ class ConsentDocumentAdmin(AuditedWritesMixin, ReadOnlyHistoryMixin, SimpleHisto
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def response_change(self, request, obj):
-        """ "Save and publish" on a draft's page: saved as edited, then published (the version before it retired)."""
-        if "_publish" not in request.POST:
-            return super().response_change(request, obj)
-        try:
-            consent_services.publish(obj)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("admin:clinic_consentdocument_change", obj.pk)
-        messages.success(request, f"“{obj}” is saved and published.")
-        return redirect("admin:clinic_consentdocument_changelist")
-
-    @admin.action(description="Publish the selected drafts")
-    def publish_selected(self, request, queryset):
-        self._apply(request, queryset, consent_services.publish, "published")
-
-    @admin.action(description="Retire the selected documents")
-    def retire_selected(self, request, queryset):
-        self._apply(request, queryset, consent_services.retire, "retired")
-
-    @admin.action(description="New draft version of the selected documents")
-    def new_version_of_selected(self, request, queryset):
-        drafts = [consent_services.new_version(document) for document in queryset]
-        messages.success(request, f"Made {len(drafts)} new draft version(s): edit them, then publish.")
-        if len(drafts) == 1:
-            return redirect("admin:clinic_consentdocument_change", drafts[0].pk)
-        return None
-
-    def _apply(self, request, queryset, action, done):
-        count = 0
-        for document in queryset:
-            try:
-                action(document)
-                count += 1
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-        if count:
-            messages.success(request, f"{count} document(s) {done}.")

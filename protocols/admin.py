@@ -1,8 +1,6 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import models
-from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
@@ -11,6 +9,7 @@ from clinic.access import has_role
 from clinic.admin import ReadOnlyHistoryMixin
 from clinic.forms import RangeCheckedModelForm
 from clinic.roles import CURATOR
+from clinic.versioning_admin import VersionedAdminMixin
 from clinic.vocabularies import Diagnosis
 from protocols import services
 from protocols.models import PresetBlendComponent, PresetStatus, ProtocolPreset
@@ -79,7 +78,7 @@ class PresetBlendInline(admin.StackedInline):
 
 
 @admin.register(ProtocolPreset)
-class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class ProtocolPresetAdmin(VersionedAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """Curators keep the presets here. Published and retired versions are frozen: to change one,
     make a new draft version ("New version" action), edit it, then publish it."""
 
@@ -94,7 +93,8 @@ class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return [*self.readonly_fields, "slug"] if obj is not None else self.readonly_fields
 
     inlines = [PresetBlendInline]
-    actions = ["publish_selected", "retire_selected", "new_version_of_selected"]
+    version_services = services
+    version_noun = "preset"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request):
@@ -126,43 +126,3 @@ class ProtocolPresetAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
             record_event(AuditAction.CREATE, preset)
         elif changes := diff(preset._audit_before, {**stored_snapshot(preset), "blend": _blend_lines(preset)}):
             record_event(AuditAction.UPDATE, preset, changes=changes)
-
-    def response_change(self, request, obj):
-        """"Save and publish" on a draft's page: the draft is saved as edited, then published as the list's action
-        publishes it (the version before it retired); a draft that cannot be published stays open, saying why."""
-        if "_publish" not in request.POST:
-            return super().response_change(request, obj)
-        try:
-            services.publish(obj)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("admin:protocols_protocolpreset_change", obj.pk)
-        messages.success(request, f"“{obj}” is saved and published.")
-        return redirect("admin:protocols_protocolpreset_changelist")
-
-    @admin.action(description="Publish the selected drafts")
-    def publish_selected(self, request, queryset):
-        self._apply(request, queryset, services.publish, "published")
-
-    @admin.action(description="Retire the selected presets")
-    def retire_selected(self, request, queryset):
-        self._apply(request, queryset, services.retire, "retired")
-
-    @admin.action(description="New draft version of the selected presets")
-    def new_version_of_selected(self, request, queryset):
-        drafts = [services.new_version(preset) for preset in queryset]
-        messages.success(request, f"Made {len(drafts)} new draft version(s): edit them, then publish.")
-        if len(drafts) == 1:
-            return redirect("admin:protocols_protocolpreset_change", drafts[0].pk)
-        return None
-
-    def _apply(self, request, queryset, action, done):
-        count = 0
-        for preset in queryset:
-            try:
-                action(preset)
-                count += 1
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-        if count:
-            messages.success(request, f"{count} preset(s) {done}.")
