@@ -13,7 +13,7 @@ from clinic.access import get_patient_for, require_clinician
 from clinic.consent_forms import SignConsentForm, WithdrawConsentForm
 from clinic.consent_models import ConsentDocument, SignedConsent
 from clinic.consent_services import sign_consent, withdraw_consent
-from clinic.consents import held_consents
+from clinic.consents import consent_history, held_consents
 
 
 @login_required
@@ -48,7 +48,7 @@ def sign_consent_page(request, patient_pk, document_pk):
 @login_required
 def withdraw_consent_page(request, patient_pk):
     patient = get_patient_for(request.user, patient_pk)
-    form = WithdrawConsentForm(request.POST or None, held=held_consents(patient))
+    form = WithdrawConsentForm(request.POST or None, held=held_consents(consent_history(patient)))
     if request.method == "POST" and form.is_valid():
         purpose, technique = form.withdrawn()
         try:

@@ -52,31 +52,31 @@ def consent_history(patient):
     """The patient's signings and withdrawals, newest first."""
     signed = SignedConsent.objects.filter(patient=patient).select_related("document", "witnessed_by")
     withdrawn = ConsentWithdrawal.objects.filter(patient=patient).select_related("recorded_by")
-    events = [ConsentEvent(consent.signed_at, consent) for consent in signed]
-    events += [ConsentEvent(withdrawal.withdrawn_at, withdrawal) for withdrawal in withdrawn]
+    # Withdrawals first: at the same moment as a signing, the withdrawal has the last word (sorted() is stable).
+    events = [ConsentEvent(withdrawal.withdrawn_at, withdrawal) for withdrawal in withdrawn]
+    events += [ConsentEvent(consent.signed_at, consent) for consent in signed]
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 
-def standing_withdrawals(history):
-    """{purpose: its withdrawal} for the photograph and research consents whose last word, in the history (newest
-    first, as consent_history gives it), is a withdrawal."""
-    last_word = {}
+def _last_words(history):
+    """{(purpose, technique): the latest signing or withdrawal}, from a history newest first (consent_history)."""
+    last = {}
     for event in history:
-        last_word.setdefault((event.record.purpose, event.record.technique), event)
+        last.setdefault((event.record.purpose, event.record.technique), event)
+    return last
+
+
+def standing_withdrawals(history):
+    """{purpose: its withdrawal} for the photograph and research consents whose last word is a withdrawal."""
     return {
         purpose: event.record
-        for (purpose, technique), event in last_word.items()
+        for (purpose, technique), event in _last_words(history).items()
         if event.is_withdrawal and not technique
     }
 
 
-def held_consents(patient):
-    """The (purpose, technique) of every consent the patient holds now, in the order of the purposes."""
-    signed, withdrawn = {}, {}
-    for consent in SignedConsent.objects.filter(patient=patient).only("purpose", "technique", "signed_at"):
-        signed.setdefault((consent.purpose, consent.technique), []).append(consent)
-    for withdrawal in ConsentWithdrawal.objects.filter(patient=patient).only("purpose", "technique", "withdrawn_at"):
-        withdrawn.setdefault((withdrawal.purpose, withdrawal.technique), []).append(withdrawal)
+def held_consents(history):
+    """The (purpose, technique) of every consent held now (its last word a signing), in the order of the purposes."""
     order = list(ConsentPurpose.values)
-    held = [key for key, records in signed.items() if consent_holds(records, withdrawn.get(key, []))]
+    held = [key for key, event in _last_words(history).items() if not event.is_withdrawal]
     return sorted(held, key=lambda key: (order.index(key[0]), key[1]))

@@ -43,6 +43,6 @@ def patient_detail(request, pk):
         "charts": outcome_charts(assessments, current),
         "consent_history": consents,
         "withdrawn": standing_withdrawals(consents),
-        "treatment_consents": [Technique(technique).label for _, technique in held_consents(patient) if technique],
+        "treatment_consents": [Technique(technique).label for _, technique in held_consents(consents) if technique],
     }
     return render(request, "sessions/patient_detail.html", context)
