@@ -135,3 +135,13 @@ def test_a_photo_kept_over_a_day_is_refused_with_a_reason_and_cleaned_away(clini
     assert PENDING_PHOTO_GONE in body.content.decode()
     assert not PendingPhoto.objects.exists() and not default_storage.exists(pending.image.name)
     assert discard_expired() == 0  # nothing left for a later cleaning
+
+
+def test_a_photo_left_waiting_over_a_day_goes_when_any_session_is_saved(clinician_client, patient):
+    _, forgotten = sent_back(clinician_client, patient)
+    PendingPhoto.objects.filter(pk=forgotten.pk).update(uploaded_at=timezone.now() - timedelta(days=2))
+
+    saved = clinician_client.post(reverse("session-log", args=[patient.pk]), session_data())
+
+    assert saved.status_code == 302
+    assert not PendingPhoto.objects.exists() and not default_storage.exists(forgotten.image.name)
