@@ -2,6 +2,7 @@
 confirmation, and the session's page says so; with the consent signed, no such warning."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.consent_services import withdraw_consent
 from sessions.models import TreatmentSession
@@ -38,7 +39,10 @@ def test_a_withdrawn_treatment_consent_warns_again(clinician, clinician_client):
         patient=patient, purpose="treatment", technique="microneedling", reason="Fear of needles", recorded_by=clinician
     )
 
-    response = clinician_client.post(reverse("session-log", args=[patient.pk]), session_data(technique="microneedling"))
+    # Performed now, after the withdrawal (the default two hours ago would be yesterday just after midnight).
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = session_data(technique="microneedling", performed_at=now)
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
 
     assert WARNING in response.content.decode()
 

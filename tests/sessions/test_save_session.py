@@ -160,7 +160,9 @@ def test_an_expired_lot_needs_confirmation_and_is_then_stored(clinician):
 
 
 def test_an_expired_cartridge_is_warned_about(clinician):
-    session = new_session(clinician, cartridge_lot="C-77", cartridge_expiry=timezone.localdate() - timedelta(days=1))
+    performed = timezone.now() - timedelta(hours=1)
+    day_before = timezone.localtime(performed).date() - timedelta(days=1)  # the session's day, whatever the hour
+    session = new_session(clinician, performed_at=performed, cartridge_lot="C-77", cartridge_expiry=day_before)
 
     with pytest.raises(UnconfirmedWarnings, match=r"needle cartridge \(lot C-77\) expired"):
         save_session(session=session, uploaded_by=clinician)
