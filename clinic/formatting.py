@@ -1,17 +1,42 @@
-"""Numbers and needle geometry written as clinicians write them, on pages and in phrases alike."""
+"""Numbers, dates and needle geometry written as clinicians write them, on pages and in phrases alike.
+
+Numbers and dates follow the active language (a decimal comma in pt-BR and es); what leaves for research
+is written under English (research.export), so it never changes with the interface language."""
 
 from decimal import Decimal
 
+from django.utils import formats, timezone
+
 
 def plain(value):
-    """1.20 → "1.2", 2.00 → "2", 0.5 → "0.5"; unknown → ""."""
+    """1.20 → "1.2", 2.00 → "2", 0.5 → "0.5" ("0,5" in pt-BR and es); unknown → ""."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+        text = f"{value.normalize():f}"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        return str(value)
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def local_date(value):
+    """A date (or a datetime, in the clinic's time zone) as the active language writes it: 2026-03-01, 01/03/2026."""
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def local_datetime(value):
+    """A moment in the clinic's time zone as the active language writes it: 2026-03-01 14:05, 01/03/2026 14:05."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")
 
 
 def with_unit(value, unit):

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "clinic.middleware.RefuseNulInQueryMiddleware",
     "clinic.middleware.RefuseOversizedBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The login page follows the browser's Accept-Language; a signed-in user's own choice wins (clinic.languages).
+    "django.middleware.locale.LocaleMiddleware",
     # Inside SessionMiddleware, so the session it marks for saving is saved on the way out.
     "clinic.middleware.RefreshIdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +187,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages (README, "Languages"). What leaves for research never changes with them.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("pt-br", "Português (Brasil)"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own short date formats per language (config/formats): English keeps ISO dates.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
