@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats
 
 from clinic.formatting import plain
 from clinic.models import Patient
@@ -27,6 +28,23 @@ class PlainNumberInput(forms.NumberInput):
         return super().format_value(plain(value) if isinstance(value, Decimal) else value)
 
 
+class LocalDecimalInput(PlainNumberInput):
+    """A decimal typed the local way: 0,6 where the language writes a decimal comma (pt-BR, es), which a number
+    input would refuse; phones still offer their number keypad."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+def decimal_input(attrs):
+    """The input for a decimal in the active language: a number input where it writes a decimal point."""
+    if formats.get_format("DECIMAL_SEPARATOR") == ".":
+        return PlainNumberInput(attrs=attrs)
+    return LocalDecimalInput(attrs={key: value for key, value in attrs.items() if key not in ("step", "min", "max")})
+
+
 class RangeMessagesMixin:
     """Give form fields the model's physical-range check, so the clinician reads one clear sentence, and show stored
     decimals plainly (PlainNumberInput).
@@ -38,8 +56,12 @@ class RangeMessagesMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
-            if isinstance(form_field, forms.DecimalField) and type(form_field.widget) is forms.NumberInput:
-                form_field.widget = PlainNumberInput(attrs=form_field.widget.attrs)
+            if isinstance(form_field, forms.DecimalField):
+                # Typed and shown in the active language's format: 0,3 in pt-BR is stored as 0.3.
+                form_field.localize = True
+                if type(form_field.widget) is forms.NumberInput:
+                    form_field.widget = decimal_input(form_field.widget.attrs)
+                form_field.widget.is_localized = True
             try:
                 model_field = self._meta.model._meta.get_field(name)
             except FieldDoesNotExist:
@@ -61,6 +83,8 @@ class RangeMessagesMixin:
             attrs = form_field.widget.attrs
             attrs.pop("max", None)
             attrs.pop("min", None)
+            if isinstance(form_field.widget, LocalDecimalInput):
+                continue
             if range_.low_inclusive:
                 attrs["min"] = range_.low
             if range_.high is not None:

@@ -1,5 +1,6 @@
 """People, equipment and stock: patients, devices, needle cartridges, products and lots."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,6 +9,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
@@ -23,6 +25,14 @@ record_number_validator = RegexValidator(
 
 class User(AbstractUser):
     """A member of staff. What they may do comes from their role groups (clinic.roles)."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages for this person; empty follows the browser."),
+    )
 
     class Meta:
         db_table = "clinic_user"

@@ -10,7 +10,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+def _number(value):
+    """A bound as declared (3.0 stays 3.0), with the active language's decimal separator."""
+    return str(value).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 @deconstructible
@@ -46,15 +55,28 @@ class PhysicalRange:
     unit: str = ""
     low_inclusive: bool = True
 
+    def sentence(self):
+        """The range as one sentence in the active language, its numbers written the local way (0,1 in pt-BR)."""
+        values = {
+            "label": self.label,
+            "low": _number(self.low),
+            "high": _number(self.high),
+            "unit": f" {self.unit}" if self.unit else "",
+        }
+        if self.high is None and self.low_inclusive:
+            text = gettext("%(label)s must be at least %(low)s%(unit)s.")
+        elif self.high is None:
+            text = gettext("%(label)s must be greater than %(low)s%(unit)s.")
+        elif not self.low_inclusive:
+            text = gettext("%(label)s must be greater than %(low)s and at most %(high)s%(unit)s.")
+        else:
+            text = gettext("%(label)s must be between %(low)s and %(high)s%(unit)s.")
+        return text % values
+
     @property
     def message(self):
-        unit = f" {self.unit}" if self.unit else ""
-        if self.high is None:
-            bound = "greater than" if not self.low_inclusive else "at least"
-            return f"{self.label} must be {bound} {self.low}{unit}."
-        if not self.low_inclusive:
-            return f"{self.label} must be greater than {self.low} and at most {self.high}{unit}."
-        return f"{self.label} must be between {self.low} and {self.high}{unit}."
+        """The sentence, put into words when it is shown (so in the reader's language)."""
+        return lazy(self.sentence, str)()
 
     def validator(self):
         return RangeValidator(self.low, self.high, self.message, self.low_inclusive)
@@ -72,24 +94,24 @@ class PhysicalRange:
             condition=models.Q(**{f"{field}__isnull": True}) | within,
             name=name,
             # Django formats constraint messages with %-placeholders: a literal "%" must be doubled.
-            violation_error_message=self.message.replace("%", "%%"),
+            violation_error_message=lazy(lambda: self.sentence().replace("%", "%%"), str)(),
         )
 
 
-NEEDLE_DEPTH_MM = PhysicalRange("Needle depth", Decimal("0.1"), Decimal("3.0"), "mm")
-FREQUENCY_HZ = PhysicalRange("Frequency", 1, 200, "Hz")
-NEEDLE_COUNT = PhysicalRange("Needle count", 1, 100)
-NEEDLE_DIAMETER_MM = PhysicalRange("Needle diameter", Decimal("0.1"), Decimal("1.0"), "mm")
-NEEDLE_LENGTH_MM = PhysicalRange("Needle length", Decimal("0"), Decimal("10"), "mm", low_inclusive=False)
-PAIN_SCORE = PhysicalRange("Pain score", 0, 10)
-CONCENTRATION = PhysicalRange("Concentration", Decimal("0"), None, low_inclusive=False)
-VOLUME_ML = PhysicalRange("Volume", Decimal("0"), Decimal("20"), "mL")
-PASSES = PhysicalRange("Passes", 1, 50)
-TREATED_AREA_CM2 = PhysicalRange("Treated area", Decimal("0"), Decimal("1000"), "cm²", low_inclusive=False)
-SALT_SCORE = PhysicalRange("SALT score", Decimal("0"), Decimal("100"), "%")
-NEEDLE_GAUGE = PhysicalRange("Needle gauge", 10, 40, "G")
-HAIR_DENSITY = PhysicalRange("Hair density", Decimal("0"), Decimal("600"), "hairs/cm²")
-SHAFT_DIAMETER_UM = PhysicalRange("Mean shaft diameter", Decimal("5"), Decimal("200"), "µm")
-TERMINAL_VELLUS_RATIO = PhysicalRange("Terminal:vellus ratio", Decimal("0"), Decimal("100"))
-GLOBAL_PHOTO_ASSESSMENT = PhysicalRange("Global photographic assessment", -3, 3)
-SATISFACTION = PhysicalRange("Patient satisfaction", 1, 5)
+NEEDLE_DEPTH_MM = PhysicalRange(_("Needle depth"), Decimal("0.1"), Decimal("3.0"), "mm")
+FREQUENCY_HZ = PhysicalRange(_("Frequency"), 1, 200, "Hz")
+NEEDLE_COUNT = PhysicalRange(_("Needle count"), 1, 100)
+NEEDLE_DIAMETER_MM = PhysicalRange(_("Needle diameter"), Decimal("0.1"), Decimal("1.0"), "mm")
+NEEDLE_LENGTH_MM = PhysicalRange(_("Needle length"), Decimal("0"), Decimal("10"), "mm", low_inclusive=False)
+PAIN_SCORE = PhysicalRange(_("Pain score"), 0, 10)
+CONCENTRATION = PhysicalRange(_("Concentration"), Decimal("0"), None, low_inclusive=False)
+VOLUME_ML = PhysicalRange(_("Volume"), Decimal("0"), Decimal("20"), "mL")
+PASSES = PhysicalRange(_("Passes"), 1, 50)
+TREATED_AREA_CM2 = PhysicalRange(_("Treated area"), Decimal("0"), Decimal("1000"), "cm²", low_inclusive=False)
+SALT_SCORE = PhysicalRange(_("SALT score"), Decimal("0"), Decimal("100"), "%")
+NEEDLE_GAUGE = PhysicalRange(_("Needle gauge"), 10, 40, "G")
+HAIR_DENSITY = PhysicalRange(_("Hair density"), Decimal("0"), Decimal("600"), _("hairs/cm²"))
+SHAFT_DIAMETER_UM = PhysicalRange(_("Mean shaft diameter"), Decimal("5"), Decimal("200"), "µm")
+TERMINAL_VELLUS_RATIO = PhysicalRange(_("Terminal:vellus ratio"), Decimal("0"), Decimal("100"))
+GLOBAL_PHOTO_ASSESSMENT = PhysicalRange(_("Global photographic assessment"), -3, 3)
+SATISFACTION = PhysicalRange(_("Patient satisfaction"), 1, 5)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic.account_views import ThrottledLoginView
+from clinic.languages import choose_language
 
 # A refusal (403) is a security event in the audit trail.
 handler403 = "clinic.views.permission_denied"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("webauthn/", include("clinic.webauthn_urls")),
+    path("language/", choose_language, name="choose-language"),
     path("", include("sessions.urls")),
     path("", include("protocols.urls")),
     path("", include("research.urls")),

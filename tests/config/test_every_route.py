@@ -136,6 +136,7 @@ EXPECTED = {
     ),
     "login": per_role(TO_HOME, anonymous=OK),  # redirect_authenticated_user=True
     "logout": per_role(NOT_ALLOWED),  # POST only
+    "choose-language": per_role(NOT_ALLOWED),  # POST only (tests/clinic/test_languages.py)
     "logout-everywhere": per_role(OK, anonymous=TO_LOGIN),
     "session-ping": per_role(Expect(204), anonymous=TO_LOGIN),
     "healthz": per_role(OK),

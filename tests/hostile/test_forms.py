@@ -169,15 +169,16 @@ def in_range(field, number):
 def expected_outcome(field, garbage):
     """("stored", value) or ("refused", message), spelled out per kind of garbage."""
     not_a_number = "Enter a whole number." if field.integer else "Enter a number."
-    too_big = field.range.message if field.range.high is not None else "Ensure that there are no more than 9 digits"
+    range_message = str(field.range.message)
+    too_big = range_message if field.range.high is not None else "Ensure that there are no more than 9 digits"
     return {
-        "negative": ("refused", field.range.message),
+        "negative": ("refused", range_message),
         "overflow-exponent": ("refused", not_a_number if field.integer else too_big),
         "nan": ("refused", not_a_number),
         "infinity": ("refused", not_a_number),
         "hex": ("refused", not_a_number),
         # Full-width digits are digits: 12 is what was typed. Kept if in range, refused with the range if not.
-        "full-width-12": ("stored", 12) if in_range(field, 12) else ("refused", field.range.message),
+        "full-width-12": ("stored", 12) if in_range(field, 12) else ("refused", range_message),
         # Every number here is optional: empty means unknown (NULL), never zero. Spaces are not a number.
         "empty": ("stored", None),
         "blank": ("refused", not_a_number),

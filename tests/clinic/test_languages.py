@@ -1,0 +1,68 @@
+"""The interface language: chosen per user on every page, the browser's before sign-in."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.support.clients import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def page_language(response):
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def choose(client, language, back="/patients/"):
+    return client.post(reverse("choose-language"), {"language": language, "next": back})
+
+
+def test_the_sign_in_page_speaks_the_browsers_language():
+    assert page_language(Client(HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9").get(reverse("login"))) == "pt-br"
+    assert page_language(Client(HTTP_ACCEPT_LANGUAGE="es-MX").get(reverse("login"))) == "es"
+    assert page_language(Client(HTTP_ACCEPT_LANGUAGE="de-DE").get(reverse("login"))) == "en-gb"
+
+
+def test_every_page_offers_the_language_menu(clinician_client):
+    for url in (reverse("login"), reverse("patient-list"), reverse("preset-list")):
+        client = Client() if url == reverse("login") else clinician_client
+        body = client.get(url).content.decode()
+        assert 'id="language-menu"' in body, url
+        assert all(f'value="{code}"' in body for code, _name in settings.LANGUAGES)
+
+
+def test_a_language_chosen_is_saved_on_the_user_and_followed_on_every_device(clinician_client, clinician):
+    response = choose(clinician_client, "pt-br")
+
+    assert response.status_code == 302 and response["Location"] == "/patients/"
+    clinician.refresh_from_db()
+    assert clinician.language == "pt-br"
+    assert page_language(clinician_client.get(reverse("patient-list"))) == "pt-br"
+    another_device = signed_in(clinician, Client(HTTP_ACCEPT_LANGUAGE="en-GB"))
+    assert page_language(another_device.get(reverse("patient-list"))) == "pt-br"
+
+
+def test_a_language_chosen_before_signing_in_is_remembered_by_that_browser():
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
+
+    choose(browser, "es", back=reverse("login"))
+
+    assert page_language(browser.get(reverse("login"))) == "es"
+
+
+def test_an_unknown_language_changes_nothing(clinician_client, clinician):
+    response = choose(clinician_client, "xx-evil")
+
+    assert response.status_code == 302
+    clinician.refresh_from_db()
+    assert clinician.language == ""
+    assert page_language(clinician_client.get(reverse("patient-list"))) == "en-gb"
+
+
+def test_the_way_back_never_leaves_the_site(clinician_client):
+    response = choose(clinician_client, "es", back="https://elsewhere.example/steal")
+
+    assert response["Location"] == reverse("home")
