@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from audit.changelists import BoundedDateFiltersMixin
 from clinic.admin import ReadOnlyClinicalAdmin
@@ -30,9 +31,9 @@ class SessionPhotoInline(ReadOnlyInline):
     fields = ["phase", "view", "taken_at", "uploaded_by", "voided_at", "void_reason", "open_photo"]
     readonly_fields = fields
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def open_photo(self, photo):
-        return format_html('<a href="{}">open</a>', reverse("photo-file", args=[photo.pk]))
+        return format_html('<a href="{}">{}</a>', reverse("photo-file", args=[photo.pk]), _("open"))
 
 
 @admin.register(TreatmentSession)

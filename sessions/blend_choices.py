@@ -5,18 +5,20 @@ in its strength; without it the lots stay grouped under their products."""
 from itertools import groupby
 
 from django import forms
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from clinic.formatting import plain
+from clinic.formatting import local_date, plain
 
 NO_CHOICE = ("", "---------")
 
 
 def lot_label(lot, today):
     if lot.expiry_date is None:
-        return f"{lot.number} · no expiry date"
+        return _("%(lot)s · no expiry date") % {"lot": lot.number}
     if lot.expiry_date < today:
-        return f"{lot.number} · expired {lot.expiry_date:%Y-%m-%d}"
-    return f"{lot.number} · exp. {lot.expiry_date:%Y-%m-%d}"
+        return _("%(lot)s · expired %(date)s") % {"lot": lot.number, "date": local_date(lot.expiry_date)}
+    return _("%(lot)s · exp. %(date)s") % {"lot": lot.number, "date": local_date(lot.expiry_date)}
 
 
 def _offer_order(lot, today):
@@ -32,7 +34,7 @@ def grouped_lot_choices(lots, today):
     """[NO_CHOICE, (product name, [(lot id, label), ...]), ...]: products by name, each one's lots in offer order."""
     by_product = sorted(lots, key=lambda lot: (lot.product.name, lot.product_id))
     choices = [NO_CHOICE]
-    for _, product_lots in groupby(by_product, key=lambda lot: lot.product_id):
+    for _product, product_lots in groupby(by_product, key=lambda lot: lot.product_id):
         product_lots = sorted(product_lots, key=lambda lot: _offer_order(lot, today))
         choices.append((product_lots[0].product.name, [(lot.pk, lot_label(lot, today)) for lot in product_lots]))
     return choices
@@ -52,6 +54,13 @@ class DataOptionsSelect(forms.Select):
 
 
 def product_option_data(products):
+    """The default strength goes into a number input (static/js/blend.js): written with a decimal point in every
+    language, as an input's value must be."""
+    with translation.override("en-gb"):
+        return _option_data(products)
+
+
+def _option_data(products):
     return {
         str(product.pk): {
             "data-concentration": plain(product.default_concentration),

@@ -1,6 +1,9 @@
 """Checks on a session that warn the clinician without blocking the save."""
 
+from django.utils.translation import gettext as _
+
 from clinic.consents import has_treatment_consent
+from clinic.formatting import local_date
 
 
 def session_warnings(session, components):
@@ -8,15 +11,19 @@ def session_warnings(session, components):
     warnings = []
     day = session.performed_on
     if session.cartridge_expiry and session.cartridge_expiry < day:
-        lot = f" (lot {session.cartridge_lot})" if session.cartridge_lot else ""
-        warnings.append(
-            f"The needle cartridge{lot} expired on {session.cartridge_expiry:%Y-%m-%d}, before this session."
-        )
+        expired = {"date": local_date(session.cartridge_expiry)}
+        if session.cartridge_lot:
+            message = _("The needle cartridge (lot %(lot)s) expired on %(date)s, before this session.")
+            warnings.append(message % {**expired, "lot": session.cartridge_lot})
+        else:
+            warnings.append(_("The needle cartridge expired on %(date)s, before this session.") % expired)
     for component in components:
         expiry = component.lot_expiry
         if expiry and expiry < day:
-            lot = f"{component.product_name} lot {component.lot_number}"
-            warnings.append(f"{lot} expired on {expiry:%Y-%m-%d}, before this session.")
+            warnings.append(
+                _("%(product)s lot %(lot)s expired on %(date)s, before this session.")
+                % {"product": component.product_name, "lot": component.lot_number, "date": local_date(expiry)}
+            )
     return warnings
 
 
@@ -26,6 +33,9 @@ def consent_warnings(session):
     if not session.technique or has_treatment_consent(session.patient, session.technique, on=session.performed_on):
         return []
     return [
-        f"No signed treatment consent for {session.get_technique_display()} on {session.performed_on:%Y-%m-%d}: "
-        "have the patient sign it (Sign consent, on their page) before treating."
+        _(
+            "No signed treatment consent for %(technique)s on %(date)s: "
+            "have the patient sign it (Sign consent, on their page) before treating."
+        )
+        % {"technique": session.get_technique_display(), "date": local_date(session.performed_on)}
     ]

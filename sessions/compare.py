@@ -7,14 +7,18 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from clinic.formatting import local_date
 from sessions.courses import course_numbers, session_outlines
 from sessions.models import PhotoPhase, PhotoView, SessionPhoto
 
 COMPOSITE_HEIGHT = 900
 LABEL_HEIGHT = 56
+LABEL_FONT_SIZE = 24
+# A font with the accents of every interface language (Pillow's own default draws "ã" or "ñ" as a box).
+LABEL_FONT = "DejaVuSans.ttf"
 STRIP_PHOTOS_PER_PAGE = 12
 
 
@@ -26,11 +30,16 @@ class ComparedPhoto:
 
     @property
     def label(self):
-        course = f", course session {self.course_number}" if self.course_number else ""
-        return (
-            f"{timezone.localtime(self.photo.taken_at):%Y-%m-%d} · {self.photo.get_phase_display()} · "
-            f"session {self.session_number}{course}"
-        )
+        """ "2026-03-01 · Before · session 4, course session 2", in the active language (the composite draws it)."""
+        parts = {
+            "date": local_date(self.photo.taken_at),
+            "phase": self.photo.get_phase_display(),
+            "number": self.session_number,
+            "course": self.course_number,
+        }
+        if self.course_number:
+            return _("%(date)s · %(phase)s · session %(number)s, course session %(course)s") % parts
+        return _("%(date)s · %(phase)s · session %(number)s") % parts
 
 
 def current_photos_of_view(patient, view):
@@ -154,13 +163,14 @@ def default_view(photos_by_view):
 def composite_jpeg(left, right):
     """The two photos side by side at one height, each labelled with its date, phase and session. No EXIF."""
     panels = []
+    font = _label_font()
     for compared in (left, right):
         with compared.photo.image.open("rb") as handle, Image.open(handle) as image:
             picture = ImageOps.contain(image.convert("RGB"), (COMPOSITE_HEIGHT * 2, COMPOSITE_HEIGHT))
         panel = Image.new("RGB", (picture.width, picture.height + LABEL_HEIGHT), "white")
         panel.paste(picture, (0, LABEL_HEIGHT))
         draw = ImageDraw.Draw(panel)
-        draw.text((12, 14), compared.label, fill="black", font=ImageFont.load_default(size=24))
+        draw.text((12, 14), compared.label, fill="black", font=font)
         panels.append(panel)
     gap = 12
     height = max(panel.height for panel in panels)
@@ -170,3 +180,11 @@ def composite_jpeg(left, right):
     buffer = BytesIO()
     composite.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
+
+
+def _label_font():
+    """DejaVu Sans when the system has it (fonts-dejavu-core), else Pillow's default."""
+    try:
+        return ImageFont.truetype(LABEL_FONT, LABEL_FONT_SIZE)
+    except OSError:
+        return ImageFont.load_default(size=LABEL_FONT_SIZE)

@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clinic.vocabularies import Technique
 from protocols.deviations import INTERVAL_TOLERANCE_DAYS, deviations, summarise
@@ -71,7 +72,9 @@ class CoursePlace:
 
     @property
     def label(self):
-        return f"session {self.number} of {self.total}" if self.total else f"session {self.number}"
+        if self.total:
+            return _("session %(number)s of %(total)s") % {"number": self.number, "total": self.total}
+        return _("session %(number)s") % {"number": self.number}
 
     def __str__(self):
         return self.label
@@ -243,8 +246,10 @@ def departures_in_course_order(sessions, *, components_of, preset_blend_of):
 
 
 def as_stored(found):
-    """Departures as a session stores them: (deviation_count, deviation_summary)."""
-    return len(found), summarise(found)
+    """Departures as a session stores them: (deviation_count, deviation_summary). The summary is stored and leaves
+    in the research export: it is written in English, whatever the language of the person saving."""
+    with translation.override("en-gb"):
+        return len(found), summarise(found)
 
 
 def refresh_course_deviations(patient, slug):

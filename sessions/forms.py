@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import TAMPERED_FORM, DateInput, RangeMessagesMixin, VersionedFormMixin
 from clinic.models import Device, Lot, NeedleCartridge, Product
@@ -34,12 +36,13 @@ from sessions.photos import PixelBudget, prepare_photo
 from sessions.recall import LOT_NUMBER_LENGTH
 from sessions.services import AMENDMENT_REASON_NEEDED, NewPhoto, needs_amendment_reason
 
-PRODUCT_NEEDED = "Choose the product of this blend row (or empty the row)."
+# English here (what tests and callers compare), translated where the form gives them.
+PRODUCT_NEEDED = gettext_noop("Choose the product of this blend row (or empty the row).")
 PHOTO_ROW_NEEDS = {
-    "phase": "Say whether this photo is from before or after the session.",
-    "view": "Choose the standard view of this photo.",
+    "phase": _("Say whether this photo is from before or after the session."),
+    "view": _("Choose the standard view of this photo."),
 }
-PENDING_PHOTO_GONE = "This photo waited more than a day without being saved: choose it again."
+PENDING_PHOTO_GONE = gettext_noop("This photo waited more than a day without being saved: choose it again.")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -62,23 +65,23 @@ def _in_use_or_current(queryset, current_id, kind="kind"):
 
 class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
     treated_zones = forms.MultipleChoiceField(
-        label="Treated scalp zones", choices=ScalpZone.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Treated scalp zones"), choices=ScalpZone.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     adverse_events = forms.MultipleChoiceField(
-        label="Immediate adverse events",
+        label=_("Immediate adverse events"),
         choices=ImmediateAdverseEvent.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick “None” or the adverse events that occurred."},
+        error_messages={"required": _("Tick “None” or the adverse events that occurred.")},
     )
     confirm_warnings = forms.BooleanField(
-        label="I have checked the warnings above and want to save this session anyway.", required=False
+        label=_("I have checked the warnings above and want to save this session anyway."), required=False
     )
     amendment_reason = forms.CharField(
-        label="Reason for amending",
+        label=_("Reason for amending"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when a session is changed after the day it was performed. Kept in its history.",
+        help_text=_("Required when a session is changed after the day it was performed. Kept in its history."),
     )
 
     class Meta:
@@ -122,7 +125,7 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
         self.fields["preset"].queryset = ProtocolPreset.objects.filter(
             Q(status=PresetStatus.PUBLISHED) | Q(pk=self.instance.preset_id)
         )
-        self.fields["preset"].error_messages["invalid_choice"] = (
+        self.fields["preset"].error_messages["invalid_choice"] = _(
             "That preset is not published (any more): choose again."
         )
 
@@ -137,7 +140,7 @@ class SessionForm(VersionedFormMixin, RangeMessagesMixin, forms.ModelForm):
             self.add_error("amendment_reason", AMENDMENT_REASON_NEEDED)
         events = cleaned.get("adverse_events") or []
         if ImmediateAdverseEvent.OTHER in events and not (cleaned.get("adverse_event_notes") or "").strip():
-            self.add_error("adverse_event_notes", "Describe the “other” adverse event.")
+            self.add_error("adverse_event_notes", _("Describe the “other” adverse event."))
         return cleaned
 
 
@@ -145,7 +148,7 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
     class Meta:
         model = BlendComponent
         fields = ["product", "lot", "concentration", "concentration_unit", "volume_ml"]
-        labels = {"concentration_unit": "Unit"}
+        labels = {"concentration_unit": _("Unit")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,7 +177,7 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("product") and "product" not in self.errors:
-            self.add_error("product", PRODUCT_NEEDED)
+            self.add_error("product", gettext(PRODUCT_NEEDED))
         return cleaned
 
 
@@ -221,17 +224,17 @@ BlendFormSet = forms.inlineformset_factory(
 
 class PhotoForm(forms.Form):
     # A photo row is optional, so nothing in it is marked required; a row with a photo has both (clean).
-    phase = forms.ChoiceField(choices=PhotoPhase.choices, required=False)
-    view = forms.ChoiceField(label="Standard view", choices=PhotoView.choices, required=False)
+    phase = forms.ChoiceField(label=_("Phase"), choices=PhotoPhase.choices, required=False)
+    view = forms.ChoiceField(label=_("Standard view"), choices=PhotoView.choices, required=False)
     image = forms.FileField(
-        label="Photo (JPEG or PNG)",
+        label=_("Photo (JPEG or PNG)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
     # A photo chosen on an earlier round trip of this form (sessions/pending_photos.py), and the clinician's
     # choice to drop it. The template writes the hidden field itself: it names the photo kept this time.
     pending = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    remove_pending = forms.BooleanField(label="Remove this photo", required=False)
+    remove_pending = forms.BooleanField(label=_("Remove this photo"), required=False)
     pending_photo = None  # the PendingPhoto the row shows and will attach
 
     def __init__(self, *args, pixel_budget=None, owner=None, **kwargs):
@@ -264,7 +267,7 @@ class PhotoForm(forms.Form):
         elif cleaned.get("pending") and not cleaned.get("remove_pending"):
             self.pending_photo = PendingPhoto.objects.usable_by(*self.owner).filter(pk=cleaned["pending"]).first()
             if self.pending_photo is None:
-                self.add_error("image", PENDING_PHOTO_GONE)
+                self.add_error("image", gettext(PENDING_PHOTO_GONE))
         for name, message in PHOTO_ROW_NEEDS.items():
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, message)
@@ -337,27 +340,27 @@ PhotoFormSet = forms.formset_factory(
 
 class VoidForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for voiding",
+        label=_("Reason for voiding"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with the record, which stays in the history but leaves lists and exports.",
+        help_text=_("Kept with the record, which stays in the history but leaves lists and exports."),
     )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say why this record is being voided.")
+            raise forms.ValidationError(_("Say why this record is being voided."))
         return reason
 
 
 class LotRecallForm(forms.Form):
     lot = forms.CharField(
-        label="Lot number",
+        label=_("Lot number"),
         max_length=LOT_NUMBER_LENGTH,
-        help_text="A product lot or a needle cartridge lot, exactly as on the label (capitals or not).",
+        help_text=_("A product lot or a needle cartridge lot, exactly as on the label (capitals or not)."),
         error_messages={
-            "required": "Enter the lot number to look for.",
-            "max_length": "A lot number has at most %(limit_value)d characters (this one has %(show_value)d).",
+            "required": _("Enter the lot number to look for."),
+            "max_length": _("A lot number has at most %(limit_value)d characters (this one has %(show_value)d)."),
         },
     )
 

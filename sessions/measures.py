@@ -8,12 +8,16 @@ import enum
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from clinic import ranges
 from clinic.formatting import plain
 from clinic.vocabularies import LudwigStage, NorwoodStage
 
 EMPTY_CELL = "—"
+# One heading object shared by the stagings: the table gives them one column (compared by identity, never by
+# translated text).
+STAGE_HEADING = _("Stage")
 
 
 class Kind(enum.Enum):
@@ -24,7 +28,7 @@ class Kind(enum.Enum):
 @dataclass(frozen=True, kw_only=True)
 class Measure:
     field: str  # the Assessment field
-    verbose_name: str  # the model field's name for people; frozen in migrations
+    verbose_name: str  # the model field's name for people (translatable); frozen in migrations
     label: str  # chart caption
     heading: str  # assessments table column; stagings share one (an assessment has one at most)
     export_code: str  # "measure" in the outcomes file
@@ -68,9 +72,9 @@ class Measure:
 
 HAIR_DENSITY = Measure(
     field="hair_density_per_cm2",
-    verbose_name="hair density (hairs/cm²)",
-    label="Hair density",
-    heading="Density (hairs/cm²)",
+    verbose_name=_("hair density (hairs/cm²)"),
+    label=_("Hair density"),
+    heading=_("Density (hairs/cm²)"),
     export_code="hair_density",
     export_unit="hairs/cm²",
     kind=Kind.NUMERIC,
@@ -80,9 +84,9 @@ HAIR_DENSITY = Measure(
 )
 SHAFT_DIAMETER = Measure(
     field="shaft_diameter_um",
-    verbose_name="mean shaft diameter (µm)",
-    label="Mean shaft diameter",
-    heading="Shaft (µm)",
+    verbose_name=_("mean shaft diameter (µm)"),
+    label=_("Mean shaft diameter"),
+    heading=_("Shaft (µm)"),
     export_code="shaft_diameter",
     export_unit="µm",
     kind=Kind.NUMERIC,
@@ -91,9 +95,9 @@ SHAFT_DIAMETER = Measure(
 )
 TERMINAL_VELLUS_RATIO = Measure(
     field="terminal_vellus_ratio",
-    verbose_name="terminal:vellus ratio",
-    label="Terminal:vellus ratio",
-    heading="T:V",
+    verbose_name=_("terminal:vellus ratio"),
+    label=_("Terminal:vellus ratio"),
+    heading=_("T:V"),
     export_code="terminal_vellus_ratio",
     export_unit="ratio",
     kind=Kind.NUMERIC,
@@ -102,9 +106,9 @@ TERMINAL_VELLUS_RATIO = Measure(
 )
 GLOBAL_PHOTO_ASSESSMENT = Measure(
     field="global_photo_assessment",
-    verbose_name="global photographic assessment (−3…+3)",
-    label="Global photographic assessment (−3…+3)",
-    heading="Photo (−3…+3)",
+    verbose_name=_("global photographic assessment (−3…+3)"),
+    label=_("Global photographic assessment (−3…+3)"),
+    heading=_("Photo (−3…+3)"),
     export_code="global_photographic_assessment",
     export_unit="score −3…+3",
     kind=Kind.NUMERIC,
@@ -113,9 +117,9 @@ GLOBAL_PHOTO_ASSESSMENT = Measure(
 )
 SALT_SCORE = Measure(
     field="salt_score",
-    verbose_name="SALT score (%)",
-    label="SALT score",
-    heading="SALT (%)",
+    verbose_name=_("SALT score (%)"),
+    label=_("SALT score"),
+    heading=_("SALT (%)"),
     export_code="salt_score",
     export_unit="%",
     kind=Kind.NUMERIC,
@@ -124,9 +128,9 @@ SALT_SCORE = Measure(
 )
 NORWOOD_HAMILTON_STAGE = Measure(
     field="norwood_hamilton_stage",
-    verbose_name="Norwood–Hamilton stage",
-    label="Norwood–Hamilton stage",
-    heading="Stage",
+    verbose_name=_("Norwood–Hamilton stage"),
+    label=_("Norwood–Hamilton stage"),
+    heading=STAGE_HEADING,
     export_code="norwood_hamilton_stage",
     export_unit="stage",
     kind=Kind.STAGE,
@@ -135,9 +139,9 @@ NORWOOD_HAMILTON_STAGE = Measure(
 )
 LUDWIG_STAGE = Measure(
     field="ludwig_stage",
-    verbose_name="Ludwig stage",
-    label="Ludwig stage",
-    heading="Stage",
+    verbose_name=_("Ludwig stage"),
+    label=_("Ludwig stage"),
+    heading=STAGE_HEADING,
     export_code="ludwig_stage",
     export_unit="stage",
     kind=Kind.STAGE,
@@ -146,9 +150,9 @@ LUDWIG_STAGE = Measure(
 )
 SATISFACTION = Measure(
     field="satisfaction",
-    verbose_name="patient satisfaction (1–5)",
-    label="Patient satisfaction (1–5)",
-    heading="Satisfaction",
+    verbose_name=_("patient satisfaction (1–5)"),
+    label=_("Patient satisfaction (1–5)"),
+    heading=_("Satisfaction"),
     export_code="satisfaction",
     export_unit="score 1–5",
     kind=Kind.NUMERIC,
@@ -192,12 +196,12 @@ class TableColumn:
 def _table_columns():
     columns = []
     for measure in ASSESSMENT_MEASURES:
-        if columns and columns[-1].heading == measure.heading:
+        if columns and columns[-1].heading is measure.heading:
             columns[-1] = TableColumn(measure.heading, (*columns[-1].measures, measure))
         else:
             columns.append(TableColumn(measure.heading, (measure,)))
         if measure.site_field:
-            columns.append(TableColumn("Site", site_of=measure))
+            columns.append(TableColumn(_("Site"), site_of=measure))
     return tuple(columns)
 
 

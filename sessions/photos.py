@@ -8,6 +8,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sessions.models import SessionPhoto
@@ -41,8 +42,11 @@ class PixelBudget:
         if width * height > self.left:
             megapixels = settings.MAX_REQUEST_PIXELS // 1_000_000
             raise ValidationError(
-                f"The photos of this form add up to more than {megapixels} megapixels: save the session with fewer "
-                "and add the others by editing it.",
+                _(
+                    "The photos of this form add up to more than %(megapixels)s megapixels: save the session with "
+                    "fewer and add the others by editing it."
+                )
+                % {"megapixels": megapixels},
                 code="too_many_pixels_in_all",
             )
         self.left -= width * height
@@ -56,7 +60,8 @@ def prepare_photo(upload, budget=None):
     """
     if upload.size > settings.MAX_PHOTO_BYTES:
         limit = settings.MAX_PHOTO_BYTES // (1024 * 1024)
-        raise ValidationError(f"This photo is larger than {limit} MB. Export it at a lower size.", code="too_large")
+        message = _("This photo is larger than %(limit)s MB. Export it at a lower size.") % {"limit": limit}
+        raise ValidationError(message, code="too_large")
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -71,11 +76,13 @@ def prepare_photo(upload, budget=None):
                 original.load()
                 upright = ImageOps.exif_transpose(original)
     except UnidentifiedImageError:
-        raise ValidationError("This file is not a JPEG or PNG photo.", code="not_an_image") from None
+        raise ValidationError(_("This file is not a JPEG or PNG photo."), code="not_an_image") from None
     except Image.DecompressionBombError:
         _check_pixels(None, None)
     except (OSError, SyntaxError, ValueError):
-        raise ValidationError("This photo is damaged or incomplete; take or export it again.", code="damaged") from None
+        raise ValidationError(
+            _("This photo is damaged or incomplete; take or export it again."), code="damaged"
+        ) from None
 
     _refuse_polyglots(upload)
     content_type, extension = ALLOWED_FORMATS[image_format]
@@ -102,7 +109,7 @@ def _refuse_polyglots(upload):
     png_trailer = content.startswith(b"\x89PNG") and trailer.strip(b"\x00")
     if png_trailer or POLYGLOT_MARKERS.search(metadata) or POLYGLOT_MARKERS.search(trailer):
         raise ValidationError(
-            "This file carries something besides a photo (web page or script content). Export the photo again.",
+            _("This file carries something besides a photo (web page or script content). Export the photo again."),
             code="polyglot",
         )
 
@@ -132,8 +139,15 @@ def _check_pixels(width, height):
     if width is not None and width * height <= settings.MAX_PHOTO_PIXELS:
         return
     megapixels = settings.MAX_PHOTO_PIXELS // 1_000_000
-    size = f" ({width} × {height})" if width is not None else ""
-    raise ValidationError(f"This photo has more than {megapixels} megapixels{size}.", code="too_many_pixels")
+    if width is None:
+        message = _("This photo has more than %(megapixels)s megapixels.") % {"megapixels": megapixels}
+    else:
+        message = _("This photo has more than %(megapixels)s megapixels (%(width)s × %(height)s).") % {
+            "megapixels": megapixels,
+            "width": width,
+            "height": height,
+        }
+    raise ValidationError(message, code="too_many_pixels")
 
 
 def _encode(image, image_format):

@@ -8,10 +8,15 @@ messages from the page, which renders them from here.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from clinic.ranges import PhysicalRange
 
-HAIR_LOSS_IN_VIEW = PhysicalRange("Hair loss in a view", Decimal("0"), Decimal("100"), "%")
-LOSS_FORMAT = "Enter a percentage with one decimal at most, such as 12.5."
+HAIR_LOSS_IN_VIEW = PhysicalRange(_("Hair loss in a view"), Decimal("0"), Decimal("100"), "%")
+LOSS_FORMAT = gettext_noop(  # English; the calculator translates it
+    "Enter a percentage with one decimal at most, such as 12.5."
+)
 _TENTH = Decimal("0.1")
 
 
@@ -23,10 +28,10 @@ class SaltView:
 
 
 SALT_VIEWS = (
-    SaltView("top", "Top (vertex)", 40),
-    SaltView("back", "Back (posterior)", 24),
-    SaltView("left", "Left side", 18),
-    SaltView("right", "Right side", 18),
+    SaltView("top", _("Top (vertex)"), 40),
+    SaltView("back", _("Back (posterior)"), 24),
+    SaltView("left", _("Left side"), 18),
+    SaltView("right", _("Right side"), 18),
 )
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot, stored_snapshot
@@ -17,7 +19,7 @@ from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, Ses
 from sessions.patient_summary import refresh_patient_summary
 from sessions.photos import PreparedPhoto
 
-AMENDMENT_REASON_NEEDED = "Give a reason for amending a session after the day it was performed."
+AMENDMENT_REASON_NEEDED = gettext_lazy("Give a reason for amending a session after the day it was performed.")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def _check_still_editable(stored, reason):
     if stored is None:
         return
     if stored.is_voided:
-        raise ValidationError("This session has been voided and can no longer be edited.")
+        raise ValidationError(_("This session has been voided and can no longer be edited."))
     if needs_amendment_reason(stored) and not reason:
         raise ValidationError(AMENDMENT_REASON_NEEDED)
 
@@ -94,7 +96,7 @@ def _validate_session_and_blend(session, components):
 def _validated_photo_rows(session, photos, uploaded_by):
     """The new photos' rows, validated but not stored yet (their files are saved in the transaction)."""
     if photos and not session.patient.photos_allowed:
-        raise ValidationError("This patient has not consented to photos, so no photo can be stored.")
+        raise ValidationError(_("This patient has not consented to photos, so no photo can be stored."))
     new_photos = [
         SessionPhoto(
             phase=photo.phase,
@@ -114,7 +116,8 @@ def _validated_photo_rows(session, photos, uploaded_by):
 
 def _check_warnings_confirmed(session, components, warnings_confirmed):
     warnings = consent_warnings(session) + session_warnings(session, components)
-    warnings += [f"Departs from the preset — {deviation}." for deviation in session_deviations(session, components)]
+    departures = session_deviations(session, components)
+    warnings += [_("Departs from the preset — %(departure)s.") % {"departure": departure} for departure in departures]
     if warnings and not warnings_confirmed:
         raise UnconfirmedWarnings(warnings)
 
@@ -195,11 +198,11 @@ def void_record(*, record, reason, by):
     """Take a session, photo or blend component out of lists and exports; it stays in history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why this record is being voided."})
+        raise ValidationError({"reason": _("Say why this record is being voided.")})
     with transaction.atomic():
         locked = type(record).objects.select_for_update().get(pk=record.pk)
         if locked.is_voided:
-            raise ValidationError("This record has already been voided.")
+            raise ValidationError(_("This record has already been voided."))
         record.voided_at = timezone.now()
         record.voided_by = by
         record.void_reason = reason
@@ -224,7 +227,7 @@ def record_assessment(*, assessment: Assessment) -> Assessment:
     return _create_audited(assessment, detail={"patient": assessment.patient_id})
 
 
-VOIDED_SESSION_NO_EVENT = "This session has been voided: no adverse event can be added to it."
+VOIDED_SESSION_NO_EVENT = gettext_lazy("This session has been voided: no adverse event can be added to it.")
 
 
 def record_delayed_event(*, event: DelayedAdverseEvent) -> DelayedAdverseEvent:

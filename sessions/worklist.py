@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clinic.models import Patient
 from sessions.courses import Course, latest_courses
@@ -32,14 +34,12 @@ class DueCourse:
     def when(self):
         """ "overdue by 5 days", "due in 2 days", "due today" or "due now" (inside the interval's window)."""
         if self.course.overdue:
-            return f"overdue by {_days((self.today - self.course.due_to).days)}"
+            days = (self.today - self.course.due_to).days
+            return ngettext("overdue by %(count)s day", "overdue by %(count)s days", days) % {"count": days}
         if self.course.due_from > self.today:
-            return f"due in {_days((self.course.due_from - self.today).days)}"
-        return "due today" if self.course.due_from == self.today else "due now"
-
-
-def _days(count):
-    return f"{count} day{'s' if count != 1 else ''}"
+            days = (self.course.due_from - self.today).days
+            return ngettext("due in %(count)s day", "due in %(count)s days", days) % {"count": days}
+        return _("due today") if self.course.due_from == self.today else _("due now")
 
 
 @dataclass(frozen=True)

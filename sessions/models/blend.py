@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, formatting
@@ -21,20 +22,24 @@ class BlendComponent(KeepsWhatWasUsed, Voidable):
     }
 
     session = models.ForeignKey(
-        TreatmentSession, on_delete=models.PROTECT, related_name="blend_components", verbose_name="session"
+        TreatmentSession, on_delete=models.PROTECT, related_name="blend_components", verbose_name=_("session")
     )
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name="product")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="lot")
-    product_name = kept(Product, "name", "product")
-    active_ingredient = kept(Product, "active_ingredient", "active ingredient")
-    lot_number = kept(Lot, "number", "lot number")
-    lot_expiry = kept(Lot, "expiry_date", "lot expiry date")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lot")
+    )
+    product_name = kept(Product, "name", _("product"))
+    active_ingredient = kept(Product, "active_ingredient", _("active ingredient"))
+    lot_number = kept(Lot, "number", _("lot number"))
+    lot_expiry = kept(Lot, "expiry_date", _("lot expiry date"))
     concentration, concentration_unit = dosage.concentration_fields()
     volume_ml = dosage.volume_field()
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("blend component")
+        verbose_name_plural = _("blend components")
         ordering = ["pk"]
         indexes = [
             # Lot recall (sessions.recall) looks a lot number up as the row kept it, capitals aside.
@@ -54,7 +59,9 @@ class BlendComponent(KeepsWhatWasUsed, Voidable):
     def clean(self):
         errors = {}
         if self.lot_id and self.product_id and self.lot.product_id != self.product_id:
-            errors["lot"] = f"This lot belongs to {self.lot.product.name}, not to the chosen product."
+            errors["lot"] = _("This lot belongs to %(product)s, not to the chosen product.") % {
+                "product": self.lot.product.name
+            }
         if dosage.lacks_unit(self.concentration, self.concentration_unit):
             errors["concentration_unit"] = dosage.missing_unit_message()
         if errors:

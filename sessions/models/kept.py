@@ -2,16 +2,17 @@
 number, a cartridge's needle count) never rewrite a past session's page, its departures or the export."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def kept(model, name, verbose_name):
     """A copy of `model`'s field `name` (its type, size and choices), filled when the record is saved."""
     field = model._meta.get_field(name)
-    _, _, args, kwargs = field.deconstruct()
+    *_unused, args, kwargs = field.deconstruct()
     nullable = not isinstance(field, models.CharField)  # a text copy is "" when there is nothing to copy
     kwargs.update(
         verbose_name=verbose_name,
-        help_text="As it stood when the record was saved.",
+        help_text=_("As it stood when the record was saved."),
         null=nullable,
         blank=True,
         editable=False,

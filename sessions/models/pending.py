@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from clinic.formatting import local_datetime
 from clinic.models import Patient
 
 # Never saved after a day: the form was given up, and the photo goes.
@@ -29,21 +31,22 @@ class PendingPhotoQuerySet(models.QuerySet):
 
 class PendingPhoto(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+", verbose_name="patient")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+", verbose_name=_("patient"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="uploaded by"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
     )
-    image = models.FileField("image", upload_to=pending_path)
-    thumbnail = models.FileField("thumbnail", upload_to=pending_path)
+    image = models.FileField(_("image"), upload_to=pending_path)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=pending_path)
     content_type = models.CharField(max_length=20, editable=False)
-    width = models.PositiveIntegerField("width (px)", editable=False)
-    height = models.PositiveIntegerField("height (px)", editable=False)
-    uploaded_at = models.DateTimeField("uploaded at", auto_now_add=True, db_index=True)
+    width = models.PositiveIntegerField(_("width (px)"), editable=False)
+    height = models.PositiveIntegerField(_("height (px)"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
 
     objects = PendingPhotoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "photo waiting for its session"
+        verbose_name = _("photo waiting for its session")
+        verbose_name_plural = _("photos waiting for their session")
 
     def __str__(self):
-        return f"Photo waiting since {timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M}"
+        return _("Photo waiting since %(when)s") % {"when": local_datetime(self.uploaded_at)}

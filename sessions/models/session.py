@@ -9,10 +9,12 @@ from django.db.models import Prefetch
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import ranges
-from clinic.formatting import device_name, needle_geometry, with_unit
+from clinic.formatting import device_name, local_datetime, needle_geometry, with_unit
 from clinic.models import Device, NeedleCartridge, Patient
 from clinic.vocabularies import ScalpZone, Technique
 from sessions.models.kept import KeepsWhatWasUsed, kept
@@ -23,44 +25,44 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class Anaesthesia(models.TextChoices):
-    NONE = "none", "None"
-    TOPICAL = "topical", "Topical"
-    VIBRATION = "vibration", "Vibration"
-    PINCH = "pinch", "Pinch technique"
-    LOCAL_INJECTION = "local_injection", "Local injection"
+    NONE = "none", pgettext_lazy("anaesthesia", "None")
+    TOPICAL = "topical", _("Topical")
+    VIBRATION = "vibration", _("Vibration")
+    PINCH = "pinch", _("Pinch technique")
+    LOCAL_INJECTION = "local_injection", _("Local injection")
 
 
 class Endpoint(models.TextChoices):
-    NONE = "none", "None reached"
-    ERYTHEMA = "erythema", "Erythema"
-    PINPOINT_BLEEDING = "pinpoint_bleeding", "Pinpoint bleeding"
-    BLOODY_DEW = "bloody_dew", "“Bloody dew”"
+    NONE = "none", _("None reached")
+    ERYTHEMA = "erythema", _("Erythema")
+    PINPOINT_BLEEDING = "pinpoint_bleeding", _("Pinpoint bleeding")
+    BLOODY_DEW = "bloody_dew", _("“Bloody dew”")
 
 
 class ImmediateAdverseEvent(models.TextChoices):
-    NONE = "none", "None"
-    EXCESSIVE_BLEEDING = "excessive_bleeding", "Bleeding beyond the endpoint"
-    HAEMATOMA = "haematoma", "Haematoma"
-    VASOVAGAL = "vasovagal", "Vasovagal reaction / fainting"
-    SEVERE_PAIN = "severe_pain", "Pain that stopped the session"
-    ALLERGIC_REACTION = "allergic_reaction", "Allergic reaction"
-    OEDEMA = "oedema", "Oedema"
-    OTHER = "other", "Other (describe in the notes)"
+    NONE = "none", pgettext_lazy("adverse event", "None")
+    EXCESSIVE_BLEEDING = "excessive_bleeding", _("Bleeding beyond the endpoint")
+    HAEMATOMA = "haematoma", _("Haematoma")
+    VASOVAGAL = "vasovagal", _("Vasovagal reaction / fainting")
+    SEVERE_PAIN = "severe_pain", _("Pain that stopped the session")
+    ALLERGIC_REACTION = "allergic_reaction", _("Allergic reaction")
+    OEDEMA = "oedema", _("Oedema")
+    OTHER = "other", _("Other (describe in the notes)")
 
 
-def _validate_codes(values, choices, label):
+def _validate_codes(values, choices, message):
     if not isinstance(values, list) or any(value not in choices.values for value in values):
-        raise ValidationError(f"Unknown {label}: choose from the list.", code="unknown_code")
+        raise ValidationError(message, code="unknown_code")
 
 
 def validate_zones(values):
-    _validate_codes(values, ScalpZone, "scalp zone")
+    _validate_codes(values, ScalpZone, _("Unknown scalp zone: choose from the list."))
 
 
 def validate_adverse_events(values):
-    _validate_codes(values, ImmediateAdverseEvent, "adverse event")
+    _validate_codes(values, ImmediateAdverseEvent, _("Unknown adverse event: choose from the list."))
     if ImmediateAdverseEvent.NONE in values and len(values) > 1:
-        raise ValidationError("“None” cannot be combined with an adverse event.", code="none_and_event")
+        raise ValidationError(_("“None” cannot be combined with an adverse event."), code="none_and_event")
 
 
 # Code → label, looked up for every session a page lists (the enums' own lookups build their lists anew each time).
@@ -119,24 +121,24 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
     }
 
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name="patient"
+        Patient, on_delete=models.PROTECT, related_name="treatment_sessions", verbose_name=_("patient")
     )
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_sessions", verbose_name="clinician"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="logged_sessions", verbose_name=_("clinician")
     )
-    performed_at = models.DateTimeField("performed at")
-    technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    performed_at = models.DateTimeField(_("performed at"))
+    technique = models.CharField(_("technique"), max_length=24, choices=Technique.choices)
     preset = models.ForeignKey(
         "protocols.ProtocolPreset",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="sessions",
-        verbose_name="started from preset",
-        help_text="The exact preset version the session started from.",
+        verbose_name=_("started from preset"),
+        help_text=_("The exact preset version the session started from."),
     )
     device = models.ForeignKey(
-        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name="device"
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("device")
     )
     cartridge = models.ForeignKey(
         NeedleCartridge,
@@ -144,46 +146,46 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
         null=True,
         blank=True,
         related_name="sessions",
-        verbose_name="needle cartridge",
+        verbose_name=_("needle cartridge"),
     )
-    device_kind = kept(Device, "kind", "device kind")
-    device_manufacturer = kept(Device, "manufacturer", "device manufacturer")
-    device_model = kept(Device, "model_name", "device model")
-    device_serial = kept(Device, "serial_number", "device serial number")
-    cartridge_name = kept(NeedleCartridge, "name", "cartridge")
-    cartridge_configuration = kept(NeedleCartridge, "configuration", "cartridge configuration")
-    cartridge_needle_count = kept(NeedleCartridge, "needle_count", "needle count")
-    cartridge_needle_diameter_mm = kept(NeedleCartridge, "needle_diameter_mm", "needle diameter (mm)")
-    cartridge_needle_length_mm = kept(NeedleCartridge, "needle_length_mm", "needle length (mm)")
-    cartridge_gauge = kept(NeedleCartridge, "gauge", "gauge (G)")
-    cartridge_lot = models.CharField("cartridge lot number", max_length=60, blank=True)
-    cartridge_expiry = models.DateField("cartridge expiry date", null=True, blank=True)
+    device_kind = kept(Device, "kind", _("device kind"))
+    device_manufacturer = kept(Device, "manufacturer", _("device manufacturer"))
+    device_model = kept(Device, "model_name", _("device model"))
+    device_serial = kept(Device, "serial_number", _("device serial number"))
+    cartridge_name = kept(NeedleCartridge, "name", _("cartridge"))
+    cartridge_configuration = kept(NeedleCartridge, "configuration", _("cartridge configuration"))
+    cartridge_needle_count = kept(NeedleCartridge, "needle_count", _("needle count"))
+    cartridge_needle_diameter_mm = kept(NeedleCartridge, "needle_diameter_mm", _("needle diameter (mm)"))
+    cartridge_needle_length_mm = kept(NeedleCartridge, "needle_length_mm", _("needle length (mm)"))
+    cartridge_gauge = kept(NeedleCartridge, "gauge", _("gauge (G)"))
+    cartridge_lot = models.CharField(_("cartridge lot number"), max_length=60, blank=True)
+    cartridge_expiry = models.DateField(_("cartridge expiry date"), null=True, blank=True)
     needle_depth_mm = ranges.NEEDLE_DEPTH_MM.field(
-        models.DecimalField, "needle depth (mm)", max_digits=3, decimal_places=2
+        models.DecimalField, _("needle depth (mm)"), max_digits=3, decimal_places=2
     )
-    frequency_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency (Hz)")
-    passes = ranges.PASSES.field(models.PositiveSmallIntegerField, "passes")
-    treated_zones = models.JSONField("treated scalp zones", default=list, blank=True, validators=[validate_zones])
+    frequency_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, _("frequency (Hz)"))
+    passes = ranges.PASSES.field(models.PositiveSmallIntegerField, _("passes"))
+    treated_zones = models.JSONField(_("treated scalp zones"), default=list, blank=True, validators=[validate_zones])
     treated_area_cm2 = ranges.TREATED_AREA_CM2.field(
-        models.DecimalField, "treated area (cm²)", max_digits=5, decimal_places=1
+        models.DecimalField, _("treated area (cm²)"), max_digits=5, decimal_places=1
     )
-    anaesthesia = models.CharField("anaesthesia", max_length=16, choices=Anaesthesia.choices, blank=True)
-    pain_score = ranges.PAIN_SCORE.field(models.PositiveSmallIntegerField, "pain score (0–10)")
-    endpoint = models.CharField("endpoint reached", max_length=20, choices=Endpoint.choices, blank=True)
+    anaesthesia = models.CharField(_("anaesthesia"), max_length=16, choices=Anaesthesia.choices, blank=True)
+    pain_score = ranges.PAIN_SCORE.field(models.PositiveSmallIntegerField, _("pain score (0–10)"))
+    endpoint = models.CharField(_("endpoint reached"), max_length=20, choices=Endpoint.choices, blank=True)
     adverse_events = models.JSONField(
-        "immediate adverse events", default=list, blank=True, validators=[validate_adverse_events]
+        _("immediate adverse events"), default=list, blank=True, validators=[validate_adverse_events]
     )
-    adverse_event_notes = models.TextField("adverse event details", blank=True)
-    notes = models.TextField("notes", blank=True)
-    is_demo = models.BooleanField("synthetic demo record", default=False, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Bumped by every save.")
+    adverse_event_notes = models.TextField(_("adverse event details"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("synthetic demo record"), default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Bumped by every save."))
     # Kept up to date by sessions.courses.refresh_course_deviations whenever the session or its course changes.
-    deviation_count = models.PositiveSmallIntegerField("departures from the preset", null=True, editable=False)
-    deviation_summary = models.TextField("departures from the preset", blank=True, editable=False)
+    deviation_count = models.PositiveSmallIntegerField(_("departures from the preset"), null=True, editable=False)
+    deviation_summary = models.TextField(_("departures from the preset"), blank=True, editable=False)
     # Kept by the same refresh: the next session's due window, on the latest current session of an unfinished
     # preset course (empty on every other session), so the worklist finds due courses without reading courses.
-    next_due_from = models.DateField("next session due from", null=True, editable=False)
-    next_due_to = models.DateField("next session due by", null=True, editable=False)
+    next_due_from = models.DateField(_("next session due from"), null=True, editable=False)
+    next_due_to = models.DateField(_("next session due by"), null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,6 +196,8 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
     )
 
     class Meta:
+        verbose_name = _("treatment session")
+        verbose_name_plural = _("treatment sessions")
         ordering = ["-performed_at", "-pk"]
         indexes = [
             models.Index(fields=["patient", "performed_at"], name="session_patient_performed"),
@@ -229,7 +233,10 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
         ]
 
     def __str__(self):
-        return f"{self.get_technique_display()} on {timezone.localtime(self.performed_at):%Y-%m-%d %H:%M}"
+        return _("%(technique)s on %(when)s") % {
+            "technique": self.get_technique_display(),
+            "when": local_datetime(self.performed_at),
+        }
 
     def get_absolute_url(self):
         return reverse("session-detail", args=[self.pk])
@@ -238,11 +245,11 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
         errors = {}
         if self.performed_at:
             if self.performed_at > timezone.now() + FUTURE_TOLERANCE:
-                errors["performed_at"] = "A session cannot be logged in the future."
+                errors["performed_at"] = _("A session cannot be logged in the future.")
             elif self.patient_id and timezone.localtime(self.performed_at).date() < self.patient.date_of_birth:
-                errors["performed_at"] = "A session cannot be before the patient's date of birth."
+                errors["performed_at"] = _("A session cannot be before the patient's date of birth.")
         if self.cartridge_expiry and not self.cartridge_id:
-            errors["cartridge_expiry"] = "Choose the cartridge this expiry date belongs to."
+            errors["cartridge_expiry"] = _("Choose the cartridge this expiry date belongs to.")
         if errors:
             raise ValidationError(errors)
 
@@ -252,16 +259,16 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
 
     def key_parameters(self):
         """The parameters a clinician scans first, as short phrases; unknown ones are left out."""
-        depth = self.needle_depth_mm
+        depth, passes = self.needle_depth_mm, self.passes
         phrases = [
-            f"depth {with_unit(depth, 'mm')}" if depth is not None else None,
+            _("depth %(depth)s") % {"depth": with_unit(depth, "mm")} if depth is not None else None,
             f"{self.frequency_hz} Hz" if self.frequency_hz is not None else None,
-            f"{self.passes} pass{'es' if self.passes != 1 else ''}" if self.passes is not None else None,
-            ", ".join(self.zone_labels()) or None,
+            ngettext("%(count)s pass", "%(count)s passes", passes) % {"count": passes} if passes is not None else None,
+            ", ".join(str(label) for label in self.zone_labels()) or None,
             self.device_label or None,
             self.cartridge_name or None,
-            f"pain {self.pain_score}/10" if self.pain_score is not None else None,
-            f"endpoint: {self.get_endpoint_display()}" if self.endpoint else None,
+            _("pain %(score)s/10") % {"score": self.pain_score} if self.pain_score is not None else None,
+            _("endpoint: %(endpoint)s") % {"endpoint": self.get_endpoint_display()} if self.endpoint else None,
         ]
         return [phrase for phrase in phrases if phrase]
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class VoidableQuerySet(models.QuerySet):
@@ -17,7 +18,7 @@ class VoidableQuerySet(models.QuerySet):
 class Voidable(models.Model):
     """Clinical records are never deleted: they are voided, with a reason, and stay in history."""
 
-    voided_at = models.DateTimeField("voided at", null=True, blank=True, editable=False)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -25,9 +26,9 @@ class Voidable(models.Model):
         blank=True,
         related_name="+",
         editable=False,
-        verbose_name="voided by",
+        verbose_name=_("voided by"),
     )
-    void_reason = models.TextField("reason for voiding", blank=True, editable=False)
+    void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
 
     objects = VoidableQuerySet.as_manager()
 
@@ -38,7 +39,7 @@ class Voidable(models.Model):
                 condition=(Q(voided_at__isnull=True) & Q(voided_by__isnull=True) & Q(void_reason=""))
                 | (Q(voided_at__isnull=False) & Q(voided_by__isnull=False) & ~Q(void_reason="")),
                 name="%(app_label)s_%(class)s_void_has_who_when_why",
-                violation_error_message="A voided record needs who voided it, when and why.",
+                violation_error_message=_("A voided record needs who voided it, when and why."),
             )
         ]
 

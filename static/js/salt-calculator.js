@@ -1,5 +1,5 @@
-// The SALT calculator of the assessment form. The page gives each view's weight (percent of the scalp) and the
-// messages, from sessions/salt.py. Whenever one of its inputs changes and all four hold a valid percentage, it
+// The SALT calculator of the assessment form. The page gives each view's weight (percent of the scalp), the
+// messages (from sessions/salt.py and the template, in the page's language) and its decimal separator. Whenever one of its inputs changes and all four hold a valid percentage, it
 // writes the score into the SALT field; a score typed by hand there stays until a view is changed again.
 document.querySelectorAll("[data-salt-calculator]").forEach((calculator) => {
   const score = document.getElementById(calculator.dataset.saltTarget);
@@ -38,14 +38,16 @@ document.querySelectorAll("[data-salt-calculator]").forEach((calculator) => {
       else weighted += Number(input.dataset.saltWeight) * tenths;
     });
     if (wrong) {
-      status.textContent = "Correct the hair loss marked above: the SALT score was not filled in.";
+      status.textContent = calculator.dataset.wrongMessage;
     } else if (missing) {
-      status.textContent = "Fill in the four views to get the SALT score.";
+      status.textContent = calculator.dataset.missingMessage;
     } else {
       // weighted / 1000 is the score; in tenths, halves rounded up as in sessions/salt.py.
       const tenths = Math.floor((weighted + 50) / 100);
+      // The number input takes a point; the clinician reads the language's separator.
       score.value = `${Math.floor(tenths / 10)}.${tenths % 10}`;
-      status.textContent = `SALT score filled in: ${score.value} %.`;
+      const shown = score.value.replace(".", calculator.dataset.decimalSeparator || ".");
+      status.textContent = calculator.dataset.filledMessage.replace("{score}", shown);
     }
   });
   calculator.hidden = false;
