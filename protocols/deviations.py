@@ -122,7 +122,8 @@ def _session(number):
 
 def _either(phrases):
     """ "0.5 % or 1 %": alternative strengths of one ingredient."""
-    return f" {pgettext('between alternatives', 'or')} ".join(phrases)
+    either = pgettext("between alternatives", "or")
+    return f" {either} ".join(phrases)
 
 
 def _in_the_blend(drug):
