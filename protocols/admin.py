@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.models import AuditAction
@@ -31,7 +32,7 @@ def _https_urls(field, **kwargs):
 
 class PresetAdminForm(RangeCheckedModelForm):
     indications = forms.MultipleChoiceField(
-        choices=Diagnosis.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Indications"
+        choices=Diagnosis.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Indications")
     )
 
     class Meta:
@@ -41,7 +42,7 @@ class PresetAdminForm(RangeCheckedModelForm):
 
 
 class IndicationFilter(admin.SimpleListFilter):
-    title = "indication"
+    title = _("indication")
     parameter_name = "indication"
 
     def lookups(self, request, model_admin):

@@ -2,14 +2,28 @@
 
 A bound the preset leaves empty is not checked, and neither is a value the session left empty:
 an unknown is a gap in the record, not a departure from the protocol.
+
+A departure's texts are written when shown, in the language active then (lazily); summarise() writes them in
+English, as sessions store them and the research export reads them, whoever saved the session.
 """
 
 from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.formatting import value_range, with_unit
 
 # Courses are booked by the week or the month: a session a few days early or late is on schedule.
 INTERVAL_TOLERANCE_DAYS = 3
+STORED_LANGUAGE = "en-gb"  # the language of the stored summary, which the research export writes
+
+
+def _later(make, *args):
+    """make(*args), called when the text is shown: in the language active then."""
+    return lazy(make, str)(*args)
 
 
 @dataclass(frozen=True)
@@ -22,7 +36,10 @@ class Deviation:
 
     @property
     def phrase(self):
-        return self.said or f"{self.actual}, preset {self.expected}"
+        return self.said or gettext("%(actual)s, preset %(expected)s") % {
+            "actual": self.actual,
+            "expected": self.expected,
+        }
 
     def __str__(self):
         return f"{self.label}: {self.phrase}"
@@ -38,22 +55,27 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
     found = []
     if session.technique != preset.technique:
         found.append(
-            Deviation("technique", "Technique", preset.get_technique_display(), session.get_technique_display())
+            Deviation(
+                "technique",
+                _("Technique"),
+                _later(preset.get_technique_display),
+                _later(session.get_technique_display),
+            )
         )
     found += _outside(
-        "needle_depth_mm", "Needle depth", session.needle_depth_mm, preset.depth_min_mm, preset.depth_max_mm, "mm"
+        "needle_depth_mm", _("Needle depth"), session.needle_depth_mm, preset.depth_min_mm, preset.depth_max_mm, "mm"
     )
     found += _outside(
-        "frequency_hz", "Frequency", session.frequency_hz, preset.frequency_min_hz, preset.frequency_max_hz, "Hz"
+        "frequency_hz", _("Frequency"), session.frequency_hz, preset.frequency_min_hz, preset.frequency_max_hz, "Hz"
     )
     for field, label, unit in (  # the cartridge's geometry as the session kept it
-        ("needle_count", "Needle count", ""),
-        ("needle_diameter_mm", "Needle diameter", "mm"),
-        ("needle_length_mm", "Needle length", "mm"),
+        ("needle_count", _("Needle count"), ""),
+        ("needle_diameter_mm", _("Needle diameter"), "mm"),
+        ("needle_length_mm", _("Needle length"), "mm"),
     ):
         expected, actual = getattr(preset, field), getattr(session, f"cartridge_{field}")
         if expected is not None and actual is not None and expected != actual:
-            found.append(Deviation(field, label, with_unit(expected, unit), with_unit(actual, unit)))
+            found.append(Deviation(field, label, _later(with_unit, expected, unit), _later(with_unit, actual, unit)))
     if days_since_previous is not None and (preset.interval_min_days or preset.interval_max_days):
         low = (preset.interval_min_days or 0) - INTERVAL_TOLERANCE_DAYS
         high = preset.interval_max_days + INTERVAL_TOLERANCE_DAYS if preset.interval_max_days else None
@@ -61,18 +83,18 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
             found.append(
                 Deviation(
                     "interval_days",
-                    "Interval since the previous session",
-                    value_range(preset.interval_min_days, preset.interval_max_days, "days"),
-                    f"{days_since_previous} days",
+                    _("Interval since the previous session"),
+                    _later(value_range, preset.interval_min_days, preset.interval_max_days, _("days")),
+                    _later(_days, days_since_previous),
                 )
             )
     if session_number is not None and preset.session_count and session_number > preset.session_count:
         found.append(
             Deviation(
                 "session_number",
-                "Session in the course",
-                f"{preset.session_count} sessions",
-                f"session {session_number}",
+                _("Session in the course"),
+                _later(_sessions, preset.session_count),
+                _later(_session, session_number),
             )
         )
     found += _blend_deviations(components, preset_components)
@@ -80,15 +102,55 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
 
 
 def summarise(found):
-    """The departures as one line, as the research export writes them."""
-    return "; ".join(f"{d.field}: {d.said or f'{d.actual} (preset {d.expected})'}" for d in found)
+    """The departures as one line, in English whatever the interface's language: as the session stores it and the
+    research export writes it."""
+    with translation.override(STORED_LANGUAGE):
+        return "; ".join(f"{d.field}: {d.said or f'{d.actual} (preset {d.expected})'}" for d in found)
+
+
+def _days(days):
+    return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+
+
+def _sessions(count):
+    return ngettext("%(count)s session", "%(count)s sessions", count) % {"count": count}
+
+
+def _session(number):
+    return gettext("session %(number)s") % {"number": number}
+
+
+def _either(phrases):
+    """ "0.5 % or 1 %": alternative strengths of one ingredient."""
+    either = pgettext("between alternatives", "or")
+    return f" {either} ".join(phrases)
+
+
+def _in_the_blend(drug):
+    return gettext("%(drug)s in the blend") % {"drug": drug}
+
+
+def _in_preset_not_used(drug):
+    return gettext("%(drug)s in the preset, not used") % {"drug": drug}
+
+
+def _added(product):
+    return gettext("%(product)s added") % {"product": product}
+
+
+def _added_not_in_preset(product):
+    return gettext("%(product)s added, not in the preset") % {"product": product}
+
+
+def _concentration_of(drug):
+    return gettext("%(drug)s concentration") % {"drug": drug}
 
 
 def _outside(field, label, actual, low, high, unit):
     if actual is None or (low is None and high is None):
         return []
     if (low is not None and actual < low) or (high is not None and actual > high):
-        return [Deviation(field, label, value_range(low, high, unit), with_unit(actual, unit))]
+        return [Deviation(field, label, _later(value_range, low, high, unit), _later(with_unit, actual, unit))]
     return []
 
 
@@ -104,20 +166,34 @@ def _blend_deviations(components, preset_components):
         if ingredient not in used:
             drug = rows[0].drug
             found.append(
-                Deviation("blend", "Blend", f"{drug} in the blend", "not used", f"{drug} in the preset, not used")
+                Deviation(
+                    "blend",
+                    _("Blend"),
+                    _later(_in_the_blend, drug),
+                    _("not used"),
+                    _later(_in_preset_not_used, drug),
+                )
             )
             continue
         strengths = {(row.concentration, row.concentration_unit) for row in rows if row.concentration is not None}
         for component in used[ingredient]:
             given = (component.concentration, component.concentration_unit)
             if strengths and component.concentration is not None and given not in strengths:
-                expected = " or ".join(sorted(with_unit(c, u) for c, u in strengths))
-                found.append(Deviation("blend", f"{rows[0].drug} concentration", expected, with_unit(*given)))
+                expected = _later(lambda strengths=strengths: _either(sorted(with_unit(c, u) for c, u in strengths)))
+                found.append(
+                    Deviation("blend", _later(_concentration_of, rows[0].drug), expected, _later(with_unit, *given))
+                )
     for ingredient, extra in used.items():
         if expected_by_ingredient and ingredient not in expected_by_ingredient:
             added = extra[0].product_name
             found.append(
-                Deviation("blend", "Blend", "not in the preset", f"{added} added", f"{added} added, not in the preset")
+                Deviation(
+                    "blend",
+                    _("Blend"),
+                    _("not in the preset"),
+                    _later(_added, added),
+                    _later(_added_not_in_preset, added),
+                )
             )
     return found
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import dosage, ranges
@@ -20,29 +21,29 @@ from clinic.vocabularies import Diagnosis, Technique
 
 
 class EvidenceType(models.TextChoices):
-    EX_VIVO = "ex_vivo", "Ex vivo study"
-    CASE_REPORT = "case_report", "Case report"
-    CASE_SERIES = "case_series", "Case series"
-    CONTROLLED_TRIAL = "controlled_trial", "Controlled trial"
-    REVIEW = "review", "Review"
-    TRADE_SOURCE = "trade_source", "Trade source"
+    EX_VIVO = "ex_vivo", _("Ex vivo study")
+    CASE_REPORT = "case_report", _("Case report")
+    CASE_SERIES = "case_series", _("Case series")
+    CONTROLLED_TRIAL = "controlled_trial", _("Controlled trial")
+    REVIEW = "review", _("Review")
+    TRADE_SOURCE = "trade_source", _("Trade source")
 
 
 # A preset's lifecycle is the one every versioned text has (clinic/versioning.py).
 PresetStatus = VersionStatus
 
 
-def _min_max(low, high, name, label):
+def _min_max(low, high, name, message):
     return models.CheckConstraint(
         condition=Q(**{f"{low}__isnull": True}) | Q(**{f"{high}__isnull": True}) | Q(**{f"{low}__lte": F(high)}),
         name=name,
-        violation_error_message=f"The lowest {label} must not be above the highest.",
+        violation_error_message=message,
     )
 
 
 def validate_indications(value):
     if not isinstance(value, list) or any(code not in Diagnosis.values for code in value):
-        raise ValidationError("Indications must be a list of known diagnoses.", code="unknown_indication")
+        raise ValidationError(_("Indications must be a list of known diagnoses."), code="unknown_indication")
 
 
 class PresetQuerySet(models.QuerySet):
@@ -61,51 +62,53 @@ class PresetQuerySet(models.QuerySet):
 class ProtocolPreset(Versioned):
     audit_name = "preset"  # how the audit trail names it
 
-    name = models.CharField("name", max_length=200)
-    slug = models.SlugField("slug", max_length=80, help_text="Shared by every version of this preset.")
-    version = models.PositiveIntegerField("version", default=1)
-    status = models.CharField("status", max_length=10, choices=PresetStatus.choices, default=PresetStatus.DRAFT)
-    technique = models.CharField("technique", max_length=24, choices=Technique.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, help_text=_("Shared by every version of this preset."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=PresetStatus.choices, default=PresetStatus.DRAFT)
+    technique = models.CharField(_("technique"), max_length=24, choices=Technique.choices)
     indications = models.JSONField(
         "indications",
         default=list,
         blank=True,
         validators=[validate_indications],
-        help_text="Diagnoses the source treated.",
+        help_text=_("Diagnoses the source treated."),
     )
-    evidence_type = models.CharField("evidence type", max_length=20, choices=EvidenceType.choices)
+    evidence_type = models.CharField(_("evidence type"), max_length=20, choices=EvidenceType.choices)
     # Citation
-    authors = models.CharField("authors", max_length=300)
-    title = models.CharField("title", max_length=400, blank=True)
-    journal = models.CharField("journal", max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField("year", null=True, blank=True)
-    volume_pages = models.CharField("volume and pages", max_length=100, blank=True)
-    doi = models.CharField("DOI", max_length=100, blank=True)
-    pmid = models.CharField("PMID", max_length=20, blank=True)
-    url = models.URLField("URL", blank=True)
+    authors = models.CharField(_("authors"), max_length=300)
+    title = models.CharField(_("title"), max_length=400, blank=True)
+    journal = models.CharField(_("journal"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    volume_pages = models.CharField(_("volume and pages"), max_length=100, blank=True)
+    doi = models.CharField(_("DOI"), max_length=100, blank=True)
+    pmid = models.CharField(_("PMID"), max_length=20, blank=True)
+    url = models.URLField(_("URL"), blank=True)
     # Equipment
-    device_description = models.CharField("device", max_length=200, blank=True)
-    needle_count = ranges.NEEDLE_COUNT.field(models.PositiveSmallIntegerField, "needle count")
+    device_description = models.CharField(_("device"), max_length=200, blank=True)
+    needle_count = ranges.NEEDLE_COUNT.field(models.PositiveSmallIntegerField, _("needle count"))
     needle_diameter_mm = ranges.NEEDLE_DIAMETER_MM.field(
-        models.DecimalField, "needle diameter (mm)", max_digits=3, decimal_places=2
+        models.DecimalField, _("needle diameter (mm)"), max_digits=3, decimal_places=2
     )
     needle_length_mm = ranges.NEEDLE_LENGTH_MM.field(
-        models.DecimalField, "needle length (mm)", max_digits=4, decimal_places=2
+        models.DecimalField, _("needle length (mm)"), max_digits=4, decimal_places=2
     )
     # Parameters
-    depth_min_mm = ranges.NEEDLE_DEPTH_MM.field(models.DecimalField, "depth from (mm)", max_digits=3, decimal_places=2)
-    depth_max_mm = ranges.NEEDLE_DEPTH_MM.field(models.DecimalField, "depth to (mm)", max_digits=3, decimal_places=2)
-    frequency_min_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency from (Hz)")
-    frequency_max_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, "frequency to (Hz)")
-    needling_density = models.PositiveIntegerField("needling density (perforations/cm²)", null=True, blank=True)
-    session_count = models.PositiveSmallIntegerField("number of sessions", null=True, blank=True)
-    interval_min_days = models.PositiveSmallIntegerField("interval from (days)", null=True, blank=True)
-    interval_max_days = models.PositiveSmallIntegerField("interval to (days)", null=True, blank=True)
-    anaesthesia = models.CharField("anaesthesia", max_length=200, blank=True)
-    endpoint = models.CharField("endpoint", max_length=200, blank=True)
-    home_care = models.TextField("home care", blank=True)
-    outcome_summary = models.TextField("outcome summary", blank=True)
-    notes = models.TextField("notes", blank=True, help_text="Including conflicting reports between sources.")
+    depth_min_mm = ranges.NEEDLE_DEPTH_MM.field(
+        models.DecimalField, _("depth from (mm)"), max_digits=3, decimal_places=2
+    )
+    depth_max_mm = ranges.NEEDLE_DEPTH_MM.field(models.DecimalField, _("depth to (mm)"), max_digits=3, decimal_places=2)
+    frequency_min_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, _("frequency from (Hz)"))
+    frequency_max_hz = ranges.FREQUENCY_HZ.field(models.PositiveSmallIntegerField, _("frequency to (Hz)"))
+    needling_density = models.PositiveIntegerField(_("needling density (perforations/cm²)"), null=True, blank=True)
+    session_count = models.PositiveSmallIntegerField(_("number of sessions"), null=True, blank=True)
+    interval_min_days = models.PositiveSmallIntegerField(_("interval from (days)"), null=True, blank=True)
+    interval_max_days = models.PositiveSmallIntegerField(_("interval to (days)"), null=True, blank=True)
+    anaesthesia = models.CharField(_("anaesthesia"), max_length=200, blank=True)
+    endpoint = models.CharField(_("endpoint"), max_length=200, blank=True)
+    home_care = models.TextField(_("home care"), blank=True)
+    outcome_summary = models.TextField(_("outcome summary"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Including conflicting reports between sources."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -120,11 +123,26 @@ class ProtocolPreset(Versioned):
                 fields=["slug"],
                 condition=Q(status=PresetStatus.PUBLISHED),
                 name="preset_one_published_version",
-                violation_error_message="Another version of this preset is already published.",
+                violation_error_message=_("Another version of this preset is already published."),
             ),
-            _min_max("depth_min_mm", "depth_max_mm", "preset_depth_min_max", "depth"),
-            _min_max("frequency_min_hz", "frequency_max_hz", "preset_frequency_min_max", "frequency"),
-            _min_max("interval_min_days", "interval_max_days", "preset_interval_min_max", "interval"),
+            _min_max(
+                "depth_min_mm",
+                "depth_max_mm",
+                "preset_depth_min_max",
+                _("The lowest depth must not be above the highest."),
+            ),
+            _min_max(
+                "frequency_min_hz",
+                "frequency_max_hz",
+                "preset_frequency_min_max",
+                _("The lowest frequency must not be above the highest."),
+            ),
+            _min_max(
+                "interval_min_days",
+                "interval_max_days",
+                "preset_interval_min_max",
+                _("The lowest interval must not be above the highest."),
+            ),
             ranges.NEEDLE_DEPTH_MM.constraint("depth_min_mm", name="preset_depth_min_range"),
             ranges.NEEDLE_DEPTH_MM.constraint("depth_max_mm", name="preset_depth_max_range"),
             ranges.FREQUENCY_HZ.constraint("frequency_min_hz", name="preset_frequency_min_range"),
@@ -178,10 +196,10 @@ class PresetBlendComponent(models.Model):
     audit_name = "preset_blend_component"  # how the audit trail names it
 
     preset = models.ForeignKey(
-        ProtocolPreset, on_delete=models.CASCADE, related_name="blend_components", verbose_name="preset"
+        ProtocolPreset, on_delete=models.CASCADE, related_name="blend_components", verbose_name=_("preset")
     )
-    drug = models.CharField("drug or product", max_length=120)
-    active_ingredient = models.CharField("active ingredient", max_length=120, blank=True)
+    drug = models.CharField(_("drug or product"), max_length=120)
+    active_ingredient = models.CharField(_("active ingredient"), max_length=120, blank=True)
     concentration, concentration_unit = dosage.concentration_fields()
     volume_ml = dosage.volume_field()
 

@@ -1,5 +1,7 @@
 """What "start from this preset" fills in on the log-session form."""
 
+from django.utils.translation import gettext, ngettext
+
 from clinic.formatting import value_range
 from clinic.models import NeedleCartridge, Product
 from protocols.deviations import ingredient_key
@@ -77,16 +79,19 @@ def _stocked_product(component):
 def hints(preset):
     """Short phrases of what the preset says, shown beside the form; a range may give one end only."""
     depth = value_range(preset.depth_min_mm, preset.depth_max_mm, "mm")
-    interval = value_range(preset.interval_min_days, preset.interval_max_days, "days")
+    interval = value_range(preset.interval_min_days, preset.interval_max_days, gettext("days"))
     if interval:
         # "every 30 days" reads well; with one end only, "interval at least 14 days" does
         both_ends = None not in (preset.interval_min_days, preset.interval_max_days)
-        interval = f"every {interval}" if both_ends else f"interval {interval}"
+        interval = (gettext("every %(interval)s") if both_ends else gettext("interval %(interval)s")) % {
+            "interval": interval
+        }
+    sessions = preset.session_count
     parts = [
-        f"depth {depth}" if depth else "",
+        gettext("depth %(depth)s") % {"depth": depth} if depth else "",
         value_range(preset.frequency_min_hz, preset.frequency_max_hz, "Hz"),
         preset.needle_geometry,
-        f"{preset.session_count} sessions" if preset.session_count else "",
+        ngettext("%(count)s session", "%(count)s sessions", sessions) % {"count": sessions} if sessions else "",
         interval,
         *(str(component) for component in preset.blend_components.all()),
     ]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -19,7 +20,9 @@ def publish(preset: ProtocolPreset) -> ProtocolPreset:
     """Publish a draft; the version of the same preset published before it is retired."""
     series = ProtocolPreset.objects.filter(slug=preset.slug)
     if preset.version > 1 and not series.filter(version__lt=preset.version).exists():
-        raise ValidationError(f"“{preset}” has no earlier version: versions of a preset share its slug.")
+        raise ValidationError(
+            gettext("“%(preset)s” has no earlier version: versions of a preset share its slug.") % {"preset": preset}
+        )
     return versioning.publish(preset, series, title=preset.name)
 
 

@@ -1,11 +1,13 @@
 """The columns of the research files, declared once: the exporter writes them and the codebook
-describes them from this same list, so the two cannot drift apart."""
+describes them from this same list, so the two cannot drift apart. Labels are English, and not for translation:
+what leaves for research does not change with the interface's language."""
 
 from dataclasses import dataclass, replace
 
 from clinic.dosage import ConcentrationUnit
 from clinic.models import CartridgeConfiguration, DeviceKind
 from clinic.vocabularies import Diagnosis, LudwigStage, NorwoodStage, ScalpZone, Sex, Technique
+from research.english import english
 from research.privacy import WITHHELD, K, age_bands
 from sessions.measures import ASSESSMENT_MEASURES
 from sessions.models import Anaesthesia, DelayedEventKind, Endpoint, ImmediateAdverseEvent, Severity
@@ -29,7 +31,9 @@ class Column:
 
 
 def codes(choices):
-    return "; ".join(f"{value} = {label}" for value, label in choices)
+    """ "code = label; …", the labels in English whatever the interface's language (research.english)."""
+    with english():
+        return "; ".join(f"{value} = {label}" for value, label in choices)
 
 
 SESSION_DATE = Column("session_date", "Date of the session (limited data set only)", "date", allowed="YYYY-MM-DD")

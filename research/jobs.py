@@ -16,6 +16,7 @@ from django_tasks import task
 from audit.models import AuditAction
 from audit.services import record_event
 from research.bundle import write_bundle
+from research.english import english
 from research.export import FILES
 from research.files import record_export, write_lines
 from research.forms import export_form
@@ -50,6 +51,12 @@ def jobs_of(user):
 
 @task()
 def write_export(job_id):
+    """Write the job's file, in English whatever the language of the page that asked for it."""
+    with english():
+        _write_export(job_id)
+
+
+def _write_export(job_id):
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     prune_expired()
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING)

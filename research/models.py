@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -26,14 +27,14 @@ class DataUseAgreement(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="data_use_agreements",
-        verbose_name="researcher",
+        verbose_name=_("researcher"),
     )
     reference = models.CharField(
-        "agreement reference", max_length=100, help_text="The signed data use agreement's number or title."
+        _("agreement reference"), max_length=100, help_text=_("The signed data use agreement's number or title.")
     )
-    starts_on = models.DateField("in force from", default=timezone.localdate)
-    ends_on = models.DateField("in force until", null=True, blank=True, help_text="Empty: until revoked.")
-    revoked_at = models.DateTimeField("revoked at", null=True, blank=True)
+    starts_on = models.DateField(_("in force from"), default=timezone.localdate)
+    ends_on = models.DateField(_("in force until"), null=True, blank=True, help_text=_("Empty: until revoked."))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, null=True
     )
@@ -48,7 +49,7 @@ class DataUseAgreement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="data_use_agreement_ends_after_it_starts",
-                violation_error_message="The agreement cannot end before it starts.",
+                violation_error_message=_("The agreement cannot end before it starts."),
             )
         ]
 
@@ -64,10 +65,10 @@ def agreement_in_force(user):
 
 
 class ExportJobStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting for the worker"
-    RUNNING = "running", "Being written"
-    DONE = "done", "Ready to download"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
 
 
 class ExportJob(models.Model):
@@ -80,8 +81,8 @@ class ExportJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
     file_name = models.CharField(max_length=40)  # "sessions", "blend_components", … or "bundle"
-    query = models.TextField(help_text="The export form's filters, as the page's address carries them.")
-    described = models.JSONField(default=dict, help_text="The filters as the audit trail describes them.")
+    query = models.TextField(help_text=_("The export form's filters, as the page's address carries them."))
+    described = models.JSONField(default=dict, help_text=_("The filters as the audit trail describes them."))
     status = models.CharField(max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
     rows_total = models.PositiveBigIntegerField(default=0)
     rows_written = models.PositiveBigIntegerField(default=0)

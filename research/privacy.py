@@ -13,12 +13,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from clinic.vocabularies import LudwigStage, NorwoodStage
 
 K = 5  # the smallest group of patients a row may be told apart in (k-anonymity)
 OLDEST_AGE = 89  # HIPAA Safe Harbor: ages over 89 are one group, "90+"
 
-AGE_BANDS = {1: "exact years", 5: "5-year bands", 10: "10-year bands"}
+AGE_BANDS = {1: _("exact years"), 5: _("5-year bands"), 10: _("10-year bands")}
 FITZPATRICK_GROUPS = {1: "I–II", 2: "I–II", 3: "III–IV", 4: "III–IV", 5: "V–VI", 6: "V–VI"}
 NORWOOD_GROUPS = {
     **dict.fromkeys([NorwoodStage.I, NorwoodStage.II, NorwoodStage.IIA], "I–II"),
@@ -32,12 +36,19 @@ LUDWIG_GROUPS = {LudwigStage.I: "I", LudwigStage.II: "II–III", LudwigStage.III
 # S3 50-74 %, S4 75-99 %, S5 100 %.
 SALT_CLASSES = [(75, "S4"), (50, "S3"), (25, "S2"), (0, "S1")]
 
-# What each level of withholding leaves out, cumulatively.
+# What each level of withholding leaves out, cumulatively (the codebook writes them in English).
 WITHHELD = {
-    0: "nothing",
-    1: "age, Fitzpatrick type and stages",
-    2: "age, Fitzpatrick type, stages and sex",
-    3: "every quasi-identifier",
+    0: _("nothing"),
+    1: _("age, Fitzpatrick type and stages"),
+    2: _("age, Fitzpatrick type, stages and sex"),
+    3: _("every quasi-identifier"),
+}
+# What the privacy report names each generalisation (described()'s keys) by; a column's name stays as it is.
+GENERALISED = {
+    "age": _("age"),
+    "fitzpatrick_type": "fitzpatrick_type",
+    "staging": _("staging"),
+    "rare combinations": _("rare combinations"),
 }
 
 
@@ -49,17 +60,23 @@ class Generalisation:
     withhold_rare: bool = True  # the de-identified tier always withholds; the limited data set need not
 
     def described(self):
-        """One line per choice, for the codebook, the privacy report and the audit trail."""
+        """One line per choice, for the codebook, the privacy report and the audit trail (in the active language:
+        research.english makes it English for the codebook and the audit trail)."""
+        above = gettext("90+ above 89")
         return {
-            "age": "90+ above 89" if self.age_band == 1 else f"{AGE_BANDS[self.age_band]}, 90+ above 89",
-            "fitzpatrick_type": "grouped I–II, III–IV, V–VI" if self.fitzpatrick_grouped else "exact (1–6)",
+            "age": above if self.age_band == 1 else f"{AGE_BANDS[self.age_band]}, {above}",
+            "fitzpatrick_type": (
+                gettext("grouped I–II, III–IV, V–VI") if self.fitzpatrick_grouped else gettext("exact (1–6)")
+            ),
             "staging": (
-                "grouped: Norwood–Hamilton I–II, III–IV, V–VII; Ludwig I, II–III; SALT classes S0–S5"
+                gettext("grouped: Norwood–Hamilton I–II, III–IV, V–VII; Ludwig I, II–III; SALT classes S0–S5")
                 if self.staging_grouped
-                else "exact"
+                else gettext("exact")
             ),
             "rare combinations": (
-                f"withheld where fewer than {K} patients share them" if self.withhold_rare else "kept"
+                gettext("withheld where fewer than %(k)s patients share them") % {"k": K}
+                if self.withhold_rare
+                else gettext("kept")
             ),
         }
 
@@ -101,6 +118,11 @@ class Generalisation:
         return FITZPATRICK_GROUPS[fitzpatrick] if self.fitzpatrick_grouped else str(fitzpatrick)
 
 
+def percent(share):
+    """0.125 → "12.5%" ("12,5%" in pt-BR and es), as the active language writes a decimal."""
+    return f"{share:.1%}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 def age_bands(band):
     """Every age cell a band size can write, youngest first."""
     return [Generalisation(age_band=band)._age(age) for age in range(0, OLDEST_AGE + 1, band)] + ["90+"]
@@ -128,19 +150,33 @@ class PrivacyReport:
         return self.rows_below_k / self.rows if self.rows else 0.0
 
     def lines(self):
-        """The report as plain sentences, for the page, the bundle and the audit trail."""
+        """The report as plain sentences, for the page (in its language) and the bundle (in English)."""
         if not self.rows:
-            return ["No session matches: nothing to measure."]
+            return [gettext("No session matches: nothing to measure.")]
+        sessions = ngettext("%(count)s session", "%(count)s sessions", self.rows) % {"count": self.rows}
         lines = [
-            f"{self.rows} sessions of {self.patients} patients.",
-            f"k = {self.k}: every row's combination of quasi-identifiers (age, sex, diagnosis, Fitzpatrick type, "
-            f"stages) is shared by at least {self.k} patient{'s' if self.k != 1 else ''}.",
-            f"Rows whose combination fewer than {K} patients share: {self.rows_below_k} ({self.share_below_k:.1%}).",
+            ngettext("%(sessions)s of %(count)s patient.", "%(sessions)s of %(count)s patients.", self.patients)
+            % {"sessions": sessions, "count": self.patients},
+            ngettext(
+                "k = %(k)s: every row's combination of quasi-identifiers (age, sex, diagnosis, Fitzpatrick type, "
+                "stages) is shared by at least %(k)s patient.",
+                "k = %(k)s: every row's combination of quasi-identifiers (age, sex, diagnosis, Fitzpatrick type, "
+                "stages) is shared by at least %(k)s patients.",
+                self.k,
+            )
+            % {"k": self.k},
+            gettext("Rows whose combination fewer than %(k)s patients share: %(rows)s (%(share)s).")
+            % {"k": K, "rows": self.rows_below_k, "share": percent(self.share_below_k)},
         ]
         for level, rows in sorted(self.rows_withheld.items()):
             if level:
-                lines.append(f"Rows with {WITHHELD[level]} withheld: {rows}.")
-        lines += [f"Generalisation of {what}: {how}." for what, how in self.generalisation.described().items()]
+                lines.append(
+                    gettext("Rows with %(what)s withheld: %(rows)s.") % {"what": WITHHELD[level], "rows": rows}
+                )
+        lines += [
+            gettext("Generalisation of %(what)s: %(how)s.") % {"what": GENERALISED.get(what, what), "how": how}
+            for what, how in self.generalisation.described().items()
+        ]
         return lines
 
 

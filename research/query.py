@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from research.english import english
 from research.privacy import Generalisation, Plan
 
 SELECTED = """
@@ -83,14 +84,16 @@ class ExportFilters:
     generalisation: Generalisation = Generalisation()  # noqa: RUF009 — frozen: one shared default is safe
 
     def described(self):
-        """The filters in use, and a generalisation other than the default, for the audit trail."""
+        """The filters in use, and a generalisation other than the default, for the audit trail (in English, as
+        the bundle's README has them too)."""
         described = {
             key: str(value)
             for key, value in asdict(self).items()
             if key != "generalisation" and value not in ("", None, False)
         }
         if self.generalisation != Generalisation():
-            described["generalisation"] = self.generalisation.described()
+            with english():
+                described["generalisation"] = self.generalisation.described()
         return described
 
     @property

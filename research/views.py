@@ -3,13 +3,16 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from clinic.access import role_required
 from clinic.mfa import recent_second_factor_required
 from clinic.roles import RESEARCHER
 from research.columns import codebook_rows
+from research.english import in_english
 from research.export import FILES
 from research.files import audited, csv_lines
 from research.forms import export_form
@@ -18,7 +21,7 @@ from research.models import ExportJob, ExportJobStatus
 from research.privacy import K
 from research.query import privacy_plan, session_counts
 
-researcher_required = role_required(RESEARCHER, "The research export is open to researchers only.")
+researcher_required = role_required(RESEARCHER, _("The research export is open to researchers only."))
 
 
 @researcher_required
@@ -46,7 +49,9 @@ def export_page(request):
 
 def shown_count(count):
     """A count as the page shows it: small ones are not told exactly (one patient could be told apart)."""
-    return f"fewer than {K}" if count < K else f"{count:,}"
+    if count < K:
+        return gettext("fewer than %(k)s") % {"k": K}
+    return formats.number_format(count, force_grouping=True)
 
 
 @researcher_required
@@ -59,12 +64,16 @@ def download(request, file_name):
         return render(request, "research/export.html", {"form": form, "counts": None}, status=400)
     filters = form.filters()
     if file_name == "codebook":
-        return _csv_response(csv_lines(codebook_rows(filters)), "codebook")
+        return _csv_response(in_english(csv_lines(codebook_rows(filters))), "codebook")
     if runs_in_background(file_name, filters):
-        messages.info(request, "This file is too large to stream: prepare it in the background below.")
+        messages.info(request, gettext("This file is too large to stream: prepare it in the background below."))
         return redirect(f"{reverse('export')}?{request.GET.urlencode()}")
     lines = audited(
-        FILES[file_name](filters), file_name=f"{file_name}.csv", filters=filters, user=request.user, joined=True
+        in_english(FILES[file_name](filters)),
+        file_name=f"{file_name}.csv",
+        filters=filters,
+        user=request.user,
+        joined=True,
     )
     return _csv_response(lines, file_name)
 
@@ -86,10 +95,10 @@ def job_create(request):
     form = export_form(QueryDict(query), request.user)
     file_name = request.POST.get("file_name", "")
     if file_name not in BACKGROUND_FILES or not form.is_valid():
-        messages.error(request, "Choose valid filters and a file, then ask again.")
+        messages.error(request, gettext("Choose valid filters and a file, then ask again."))
         return redirect("export")
     request_export(user=request.user, file_name=file_name, query=query, filters=form.filters())
-    messages.success(request, "Your export is being prepared: it appears below, and stays 24 hours.")
+    messages.success(request, gettext("Your export is being prepared: it appears below, and stays 24 hours."))
     return redirect(f"{reverse('export')}?{query}")
 
 

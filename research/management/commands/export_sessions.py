@@ -7,6 +7,7 @@ from audit.services import SHELL_USERNAME
 from clinic.vocabularies import Diagnosis, Technique
 from research.bundle import write_bundle
 from research.columns import codebook_rows
+from research.english import english
 from research.export import FILES
 from research.files import audited, csv_lines, record_export
 from research.forms import ExportForm
@@ -58,7 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--clinician", help="A clinician's username.")
         parser.add_argument("--include-demo", action="store_true", help="Include synthetic demo records.")
 
-    def handle(self, *args, out, bundle, blend_out, outcomes_out, delayed_events_out, codebook_out, **options):
+    def handle(self, *args, **options):
+        with english():  # the files, and the page's messages the command repeats, in English
+            self._export(**options)
+
+    def _export(self, *, out, bundle, blend_out, outcomes_out, delayed_events_out, codebook_out, **options):
         if not (out or bundle):
             raise CommandError("Say where to write: --out for the sessions file, or --bundle for the ZIP.")
         filters = _filters(options)
