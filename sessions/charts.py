@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from clinic.formatting import plain, with_unit
+from clinic.formatting import local_date, plain, with_unit
 from sessions.measures import ASSESSMENT_MEASURES
 
 WIDTH, HEIGHT = 360, 200
@@ -35,8 +37,11 @@ class Chart:
     @property
     def too_few_points(self):
         """What is said instead of a chart of fewer than two points."""
-        (day, value), *_ = self.points
-        return f"One value so far ({with_unit(value, self.unit)} on {day:%Y-%m-%d}): a chart needs two."
+        day, value = self.points[0]
+        return _("One value so far (%(value)s on %(day)s): a chart needs two.") % {
+            "value": with_unit(value, self.unit),
+            "day": local_date(day),
+        }
 
 
 def outcome_charts(assessments, sessions):
@@ -92,7 +97,8 @@ def _svg(measure, points, markers):
     ticks = round_ticks(min(values), max(values), within=measure.range)
     bottom_tick, top_tick = float(ticks[0]), float(ticks[-1])
 
-    # format_html escapes its arguments, so coordinates go in as text already rounded.
+    # format_html escapes its arguments, so coordinates go in as text already rounded: by Python's formatting,
+    # never the language's (a decimal comma would break the SVG); only the texts people read follow the language.
     def x(day):
         return f"{LEFT + (RIGHT - LEFT) * (day - first).days / span:.1f}"
 
@@ -104,7 +110,7 @@ def _svg(measure, points, markers):
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="4" class="outcome-point"><title>{}: {}</title></circle>',
-        ((x(day), y(value), f"{day:%Y-%m-%d}", with_unit(value, unit)) for day, value in points),
+        ((x(day), y(value), local_date(day), with_unit(value, unit)) for day, value in points),
     )
     value_axis = format_html_join(
         "",
@@ -120,17 +126,17 @@ def _svg(measure, points, markers):
         unit,
         LEFT,
         HEIGHT - 8,
-        f"{first:%Y-%m-%d}",
+        local_date(first),
         RIGHT,
         HEIGHT - 8,
-        f"{last:%Y-%m-%d}",
+        local_date(last),
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" class="outcome-chart">'
-        '<title>{} over time</title>{}{}<polyline points="{}" class="outcome-line"/>{}</svg>',
+        '<title>{}</title>{}{}<polyline points="{}" class="outcome-line"/>{}</svg>',
         WIDTH,
         HEIGHT,
-        label,
+        _("%(measure)s over time") % {"measure": label},
         axis,
         session_lines,
         path,
@@ -142,17 +148,16 @@ def _session_lines(markers, x):
     return format_html_join(
         "",
         '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" class="session-marker"><title>{3}: {4}</title></line>',
-        ((x(day), TOP, BOTTOM, f"{day:%Y-%m-%d}", what) for day, what in markers),
+        ((x(day), TOP, BOTTOM, local_date(day), what) for day, what in markers),
     )
 
 
 def _session_path(markers, x):
     columns = sorted({round(float(x(day))) for day, _ in markers})
     days = [day for day, _ in markers]
+    title = ngettext("%(count)s session, %(first)s to %(last)s", "%(count)s sessions, %(first)s to %(last)s", len(days))
     return format_html(
-        '<path d="{}" class="session-marker"><title>{} sessions, {} to {}</title></path>',
+        '<path d="{}" class="session-marker"><title>{}</title></path>',
         "".join(f"M{column} {TOP}V{BOTTOM}" for column in columns),
-        len(markers),
-        f"{min(days):%Y-%m-%d}",
-        f"{max(days):%Y-%m-%d}",
+        title % {"count": len(days), "first": local_date(min(days)), "last": local_date(max(days))},
     )

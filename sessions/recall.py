@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from clinic.models import Lot
 from clinic.spreadsheets import safe_cell
@@ -78,6 +79,18 @@ class Received:
     expiry: date | None
     number_now: str = ""  # the stock list's number for the lot, when it has been corrected since
 
+    @property
+    def kind_label(self):
+        """The kind as the page and the letters say it, lower case: "product", "cartridge"."""
+        return str(KIND_LABELS[self.kind])
+
+
+# The kinds in words; `kind` itself stays English.
+KIND_LABELS = {
+    "Product": pgettext_lazy("lot recall: what a session received", "product"),
+    "Cartridge": pgettext_lazy("lot recall: what a session received", "cartridge"),
+}
+
 
 def received_by(session):
     """The Received rows of one session of Recall.sessions()."""
@@ -99,26 +112,27 @@ def received_by(session):
     return rows
 
 
+# The CSV's header: field names for the clinic's mail merge, in the interface's language (English below).
 LETTER_COLUMNS = [
-    "record_number",
-    "last_name",
-    "first_name",
-    "date_of_birth",
-    "phone",
-    "email",
-    "session_date",
-    "technique",
-    "received",
-    "product_or_cartridge",
-    "lot_number",
-    "lot_expiry",
+    pgettext_lazy("recall letter field", "record_number"),
+    pgettext_lazy("recall letter field", "last_name"),
+    pgettext_lazy("recall letter field", "first_name"),
+    pgettext_lazy("recall letter field", "date_of_birth"),
+    pgettext_lazy("recall letter field", "phone"),
+    pgettext_lazy("recall letter field", "email"),
+    pgettext_lazy("recall letter field", "session_date"),
+    pgettext_lazy("recall letter field", "technique"),
+    pgettext_lazy("recall letter field", "received"),
+    pgettext_lazy("recall letter field", "product_or_cartridge"),
+    pgettext_lazy("recall letter field", "lot_number"),
+    pgettext_lazy("recall letter field", "lot_expiry"),
 ]
 
 
 def letter_rows(recall):
     """The rows for recall letters: the header, then one row per thing received, every text cell neutralised
-    against formula injection."""
-    yield LETTER_COLUMNS
+    against formula injection. Words follow the interface's language; dates stay ISO."""
+    yield [str(column) for column in LETTER_COLUMNS]
     for session in recall.sessions().iterator(chunk_size=500):
         patient = session.patient
         for row in received_by(session):
@@ -129,7 +143,7 @@ def letter_rows(recall):
                 safe_cell(patient.email),
                 timezone.localdate(session.performed_at).isoformat(),
                 safe_cell(session.get_technique_display()),
-                row.kind.lower(),
+                row.kind_label,
                 safe_cell(row.name),
                 safe_cell(row.lot_number),
                 row.expiry.isoformat() if row.expiry else "",

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.pdf import data_uri, render_pdf
 from sessions.charts import outcome_charts
@@ -19,7 +21,7 @@ from sessions.photos import stored_screen_rendition
 from sessions.selectors import split_photos
 
 SVG_STYLESHEET = "sessions/reports/svg.css"
-NO_PHOTO_CONSENT = "No photo consent: the photos of this patient are left out of the report."
+NO_PHOTO_CONSENT = gettext_lazy("No photo consent: the photos of this patient are left out of the report.")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,10 @@ def first_and_latest(photos):
     return views
 
 
+def _course_without_preset(session):
+    return _("%(technique)s without a preset") % {"technique": session.get_technique_display()}
+
+
 def course_report(patient, key):
     """The Report of one course of the patient (a key from sessions.courses), or None when it has no current
     session."""
@@ -113,7 +119,7 @@ def course_report(patient, key):
     latest = sessions[-1]
     context = {
         "patient": patient,
-        "title": str(latest.preset) if key[0] == PRESET else f"{latest.get_technique_display()} without a preset",
+        "title": str(latest.preset) if key[0] == PRESET else _course_without_preset(latest),
         "sessions": [(session, places[session.pk]) for session in sessions],
         "first": sessions[0],
         "latest": latest,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -24,7 +25,7 @@ def add_assessment(request, patient_pk):
     form = AssessmentForm(request.POST or None, instance=assessment, initial=_session_of_the_day(request, patient))
     if request.method == "POST" and form.is_valid():
         record_assessment(assessment=form.save(commit=False))
-        messages.success(request, "Assessment recorded.")
+        messages.success(request, _("Assessment recorded."))
         return redirect(f"{patient.get_absolute_url()}#outcomes")
     record_event(AuditAction.VIEW, patient, detail={"via": "record assessment"})
     context = {"form": form, "patient": patient, "salt_applies": patient.diagnosis in Diagnosis.areata_family()}
@@ -51,7 +52,7 @@ def add_delayed_event(request, pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, "Delayed adverse event recorded.")
+            messages.success(request, _("Delayed adverse event recorded."))
             return redirect(f"{session.get_absolute_url()}#delayed-events")
     record_event(AuditAction.VIEW, session, detail={"via": "record delayed event"})
     return render(request, "sessions/delayed_event_form.html", {"form": form, "session": session})

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -49,7 +50,7 @@ def _chosen_preset(request):
 def edit_session(request, pk):
     session = get_session_for(request.user, pk)
     if session.is_voided:
-        messages.error(request, "This session has been voided and can no longer be edited.")
+        messages.error(request, _("This session has been voided and can no longer be edited."))
         return redirect(session)
     return _session_form_page(request, session)
 
@@ -91,7 +92,7 @@ def _session_form_page(request, session, start_from=None):
             form.add_error(None, error.messages)
         else:
             photos.attached()
-            messages.success(request, "Session logged." if is_new else "Session updated.")
+            messages.success(request, _("Session logged.") if is_new else _("Session updated."))
             return redirect(saved)
     if posted and session.patient.photos_allowed:
         photos.keep_for_the_next_round()

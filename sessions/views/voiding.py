@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -36,7 +38,7 @@ def void_assessment_view(request, pk):
 def _void_page(request, record, *, session, done, back=None):
     back = back or session.get_absolute_url()
     if record.is_voided:
-        messages.info(request, "This record was already voided.")
+        messages.info(request, _("This record was already voided."))
         return redirect(back)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +47,8 @@ def _void_page(request, record, *, session, done, back=None):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{record._meta.verbose_name.capitalize()} voided; it stays in the history.")
+            voided = _("%(record)s voided; it stays in the history.") % {"record": record._meta.verbose_name}
+            messages.success(request, capfirst(voided))
             return redirect(done)
     record_event(AuditAction.VIEW, record, detail={"via": "void"})
     context = {"form": form, "record": record, "session": session, "kind": record._meta.verbose_name, "back": back}
