@@ -16,7 +16,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$(DJANGO_HTTPS) DJANGO_ALLOWED_HOSTS='$(DJ
 	DJANGO_SECRET_KEY=$$(cat var/secret_key)
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$$(cat var/secret_key)
 
-.PHONY: run password dev test test-scaleout lint bench-demo-data bench-export bench-photos bench-pages bench-reports clean
+.PHONY: run password dev test test-scaleout lint messages bench-demo-data bench-export bench-photos bench-pages bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,13 @@ lint: $(VENV)/.dev node_modules/.installed
 	$(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/python -W error manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# The catalogues in step with the code (README, "Languages"): new strings appear untranslated in
+# locale/<language>/LC_MESSAGES/django.po, for a translator; then the compiled .mo files `make run` serves.
+messages: $(VENV)/.dev
+	$(TEST_ENV) $(BIN)/python manage.py makemessages
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench-demo-data: $(VENV)/.dev
 	$(TEST_ENV) $(BIN)/python bench/demo_data.py $(BENCH_ARGS)

@@ -6,6 +6,7 @@ is written under English (research.export), so it never changes with the interfa
 from decimal import Decimal
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
 
 def plain(value):
@@ -49,9 +50,9 @@ def value_range(low, high, unit=""):
     if low is not None and high is not None:
         return with_unit(low, unit) if low == high else f"{plain(low)}–{with_unit(high, unit)}"
     if low is not None:
-        return f"at least {with_unit(low, unit)}"
+        return gettext("at least %(value)s") % {"value": with_unit(low, unit)}
     if high is not None:
-        return f"at most {with_unit(high, unit)}"
+        return gettext("at most %(value)s") % {"value": with_unit(high, unit)}
     return ""
 
 
@@ -65,11 +66,11 @@ def needle_geometry(count, diameter_mm, length_mm):
     """ "27 needles, ⌀0.3 mm, 5.5 mm long"; the parts not known are left out."""
     parts = []
     if count:
-        parts.append(f"{count} needle{'s' if count != 1 else ''}")
+        parts.append(ngettext("%(count)s needle", "%(count)s needles", count) % {"count": count})
     if diameter_mm is not None:
         parts.append(f"⌀{plain(diameter_mm)} mm")
     if length_mm is not None:
-        parts.append(f"{plain(length_mm)} mm long")
+        parts.append(gettext("%(length)s mm long") % {"length": plain(length_mm)})
     return ", ".join(parts)
 
 

@@ -88,3 +88,34 @@ class _ScalpMap(HTMLParser):
             self.box = attributes
         elif "data-zone" in attributes:
             self.regions[attributes["data-zone"]] = attributes
+
+
+def readable_texts(html):
+    """Every piece of text a person reads or hears on the page: text outside scripts and styles, the head's title,
+    and the words of title, aria-label, placeholder and alt attributes and of button-like inputs."""
+    reader = _ReadableTexts()
+    reader.feed(html)
+    return [" ".join(part.split()) for part in reader.parts if part.strip()]
+
+
+class _ReadableTexts(HTMLParser):
+    SPOKEN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+    UNREAD = {"script", "style"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.unread = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.unread += tag in self.UNREAD
+        self.parts += [attributes[name] or "" for name in self.SPOKEN_ATTRIBUTES if name in attributes]
+        if tag == "input" and attributes.get("type") in ("submit", "button"):
+            self.parts.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        self.unread -= tag in self.UNREAD and self.unread > 0
+
+    def handle_data(self, data):
+        if not self.unread:
+            self.parts.append(data)
