@@ -65,8 +65,16 @@ def page_problems():
 
 
 @pytest.fixture
-def page(request, browser, live_server, page_problems, tmp_path):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+def browser_locale():
+    """The browser's language (its Accept-Language); a test may parametrize it."""
+    return "en-GB"
+
+
+@pytest.fixture
+def page(request, browser, live_server, page_problems, tmp_path, browser_locale):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale=browser_locale
+    )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     tab = context.new_page()
