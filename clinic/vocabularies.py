@@ -1,24 +1,25 @@
 """Shared clinical vocabularies: what every app above the clinic names the same way."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other / intersex"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / intersex")
 
 
 class Diagnosis(models.TextChoices):
-    ANDROGENETIC_ALOPECIA = "aga", "Androgenetic alopecia"
-    FEMALE_PATTERN = "fphl", "Female pattern hair loss"
-    ALOPECIA_AREATA = "aa", "Alopecia areata"
-    ALOPECIA_TOTALIS = "at", "Alopecia totalis"
-    ALOPECIA_UNIVERSALIS = "au", "Alopecia universalis"
-    TELOGEN_EFFLUVIUM = "te", "Telogen effluvium"
-    SCARRING_ALOPECIA = "scarring", "Scarring alopecia"
-    SCAR = "scar", "Scar (surgery or hair transplant)"
-    OTHER = "other", "Other"
+    ANDROGENETIC_ALOPECIA = "aga", _("Androgenetic alopecia")
+    FEMALE_PATTERN = "fphl", _("Female pattern hair loss")
+    ALOPECIA_AREATA = "aa", _("Alopecia areata")
+    ALOPECIA_TOTALIS = "at", _("Alopecia totalis")
+    ALOPECIA_UNIVERSALIS = "au", _("Alopecia universalis")
+    TELOGEN_EFFLUVIUM = "te", _("Telogen effluvium")
+    SCARRING_ALOPECIA = "scarring", _("Scarring alopecia")
+    SCAR = "scar", _("Scar (surgery or hair transplant)")
+    OTHER = "other", _("Other")
 
     @classmethod
     def areata_family(cls):
@@ -39,7 +40,7 @@ class NorwoodStage(models.TextChoices):
     II = "II", "II"
     IIA = "IIa", "IIa"
     III = "III", "III"
-    III_VERTEX = "III vertex", "III vertex"
+    III_VERTEX = "III vertex", _("III vertex")
     IIIA = "IIIa", "IIIa"
     IV = "IV", "IV"
     IVA = "IVa", "IVa"
@@ -56,22 +57,22 @@ class LudwigStage(models.TextChoices):
 
 
 class Technique(models.TextChoices):
-    MMP = "mmp", "MMP® (microinfusion of drugs into the skin)"
-    MICRONEEDLING = "microneedling", "Microneedling"
-    MICROINFUSION_STAMPING = "microinfusion_stamping", "Microinfusion stamping"
-    SMP = "smp", "Scalp micropigmentation (SMP)"
-    MESOTHERAPY = "mesotherapy", "Mesotherapy"
-    MICROGRAFTS = "micrografts", "Autologous micrografts"
-    OTHER = "other", "Other"
+    MMP = "mmp", _("MMP® (microinfusion of drugs into the skin)")
+    MICRONEEDLING = "microneedling", _("Microneedling")
+    MICROINFUSION_STAMPING = "microinfusion_stamping", _("Microinfusion stamping")
+    SMP = "smp", _("Scalp micropigmentation (SMP)")
+    MESOTHERAPY = "mesotherapy", _("Mesotherapy")
+    MICROGRAFTS = "micrografts", _("Autologous micrografts")
+    OTHER = "other", _("Other")
 
 
 class ScalpZone(models.TextChoices):
-    FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
-    FRONTAL = "frontal", "Frontal"
-    MID_SCALP = "mid_scalp", "Mid-scalp"
-    VERTEX = "vertex", "Vertex / crown"
-    LEFT_TEMPORAL = "left_temporal", "Left temporal"
-    RIGHT_TEMPORAL = "right_temporal", "Right temporal"
-    PARIETAL = "parietal", "Parietal"
-    OCCIPITAL = "occipital", "Occipital"
-    SCAR = "scar", "Scar area"
+    FRONTAL_HAIRLINE = "frontal_hairline", _("Frontal hairline")
+    FRONTAL = "frontal", _("Frontal")
+    MID_SCALP = "mid_scalp", _("Mid-scalp")
+    VERTEX = "vertex", _("Vertex / crown")
+    LEFT_TEMPORAL = "left_temporal", _("Left temporal")
+    RIGHT_TEMPORAL = "right_temporal", _("Right temporal")
+    PARIETAL = "parietal", _("Parietal")
+    OCCIPITAL = "occipital", _("Occipital")
+    SCAR = "scar", _("Scar area")
