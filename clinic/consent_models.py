@@ -20,10 +20,10 @@ from simple_history.models import HistoricalRecords
 
 from clinic.formatting import local_date
 from clinic.versioning import FrozenVersionError, Versioned, VersionStatus
-from clinic.vocabularies import Technique
+from clinic.vocabularies import Technique, TranslatedChoices
 
 
-class ConsentPurpose(models.TextChoices):
+class ConsentPurpose(TranslatedChoices):
     TREATMENT = "treatment", _("Treatment")
     PHOTOGRAPHS = "photographs", _("Photographs")
     RESEARCH = "research", _("Research")

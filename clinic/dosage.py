@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clinic import ranges
+from clinic.vocabularies import TranslatedChoices
 
 
-class ConcentrationUnit(models.TextChoices):
+class ConcentrationUnit(TranslatedChoices):
     PERCENT = "%", _("% (w/v)")
     MG_PER_ML = "mg/mL", "mg/mL"
     UNITS_PER_ML = "U/mL", "U/mL"

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from clinic import dosage, ranges
 from clinic.formatting import device_name, local_date, needle_geometry
 from clinic.indexes import NullsFirstIndex, TrigramIndex
-from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex
+from clinic.vocabularies import Diagnosis, FitzpatrickType, LudwigStage, NorwoodStage, Sex, TranslatedChoices
 
 record_number_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$",
@@ -217,7 +217,7 @@ class PatientTally(models.Model):
         return f"{self.get_diagnosis_display()}, consent {self.research_consent}, demo {self.is_demo}"
 
 
-class DeviceKind(models.TextChoices):
+class DeviceKind(TranslatedChoices):
     ROTARY_TATTOO = "rotary_tattoo", _("Rotary tattoo machine (MMP)")
     COIL_TATTOO = "coil_tattoo", _("Coil tattoo machine (MMP)")
     MICRONEEDLING_PEN = "microneedling_pen", _("Microneedling pen")
@@ -245,7 +245,7 @@ class Device(models.Model):
         return device_name(self.manufacturer, self.model_name, self.serial_number)
 
 
-class CartridgeConfiguration(models.TextChoices):
+class CartridgeConfiguration(TranslatedChoices):
     ROUND_LINER = "round_liner", _("Round liner")
     MAGNUM = "magnum", _("Magnum")
     ROUND_SHADER = "round_shader", _("Round shader")
@@ -291,7 +291,7 @@ class NeedleCartridge(models.Model):
         return needle_geometry(self.needle_count, self.needle_diameter_mm, self.needle_length_mm)
 
 
-class ProductKind(models.TextChoices):
+class ProductKind(TranslatedChoices):
     DRUG = "drug", _("Drug")
     SERUM = "serum", _("Serum")
     PIGMENT = "pigment", _("Pigment")

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import record_event
+from clinic.vocabularies import TranslatedChoices
 
 
-class VersionStatus(models.TextChoices):
+class VersionStatus(TranslatedChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     RETIRED = "retired", _("Retired")

@@ -1,16 +1,37 @@
 """Shared clinical vocabularies: what every app above the clinic names the same way."""
 
+from enum import property as enum_property
+
 from django.db import models
+from django.db.models.enums import ChoicesType
 from django.utils.translation import gettext_lazy as _
 
 
-class Sex(models.TextChoices):
+class LabelsSaidWhenRead(ChoicesType):
+    """`choices` keep their labels lazy (gettext_lazy), for the model fields and forms declared at import."""
+
+    @property
+    def choices(cls):
+        empty = [(None, cls.__empty__)] if hasattr(cls, "__empty__") else []
+        return empty + [(member.value, member._label_) for member in cls]
+
+
+class TranslatedChoices(models.TextChoices, metaclass=LabelsSaidWhenRead):
+    """Text choices with labels marked for translation: `Member.label` is the label in the active language, a plain
+    str (joins and f-strings take it), while `choices` stay lazy."""
+
+    @enum_property
+    def label(self):
+        return str(self._label_)
+
+
+class Sex(TranslatedChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     OTHER = "other", _("Other / intersex")
 
 
-class Diagnosis(models.TextChoices):
+class Diagnosis(TranslatedChoices):
     ANDROGENETIC_ALOPECIA = "aga", _("Androgenetic alopecia")
     FEMALE_PATTERN = "fphl", _("Female pattern hair loss")
     ALOPECIA_AREATA = "aa", _("Alopecia areata")
@@ -35,7 +56,7 @@ class FitzpatrickType(models.IntegerChoices):
     VI = 6, "VI"
 
 
-class NorwoodStage(models.TextChoices):
+class NorwoodStage(TranslatedChoices):
     I = "I", "I"  # noqa: E741
     II = "II", "II"
     IIA = "IIa", "IIa"
@@ -50,13 +71,13 @@ class NorwoodStage(models.TextChoices):
     VII = "VII", "VII"
 
 
-class LudwigStage(models.TextChoices):
+class LudwigStage(TranslatedChoices):
     I = "I", "I"  # noqa: E741
     II = "II", "II"
     III = "III", "III"
 
 
-class Technique(models.TextChoices):
+class Technique(TranslatedChoices):
     MMP = "mmp", _("MMP® (microinfusion of drugs into the skin)")
     MICRONEEDLING = "microneedling", _("Microneedling")
     MICROINFUSION_STAMPING = "microinfusion_stamping", _("Microinfusion stamping")
@@ -66,7 +87,7 @@ class Technique(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ScalpZone(models.TextChoices):
+class ScalpZone(TranslatedChoices):
     FRONTAL_HAIRLINE = "frontal_hairline", _("Frontal hairline")
     FRONTAL = "frontal", _("Frontal")
     MID_SCALP = "mid_scalp", _("Mid-scalp")
