@@ -2,8 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,10 +16,10 @@ class SecondFactorForm(forms.Form):
     """A code from the authenticator app, or one of the recovery codes (each works once)."""
 
     code = forms.CharField(
-        label=_lazy("Code"),
+        label=gettext_lazy("Code"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
-        help_text=_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        help_text=gettext_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."),
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -45,7 +44,7 @@ class ConfirmAuthenticatorForm(forms.Form):
     """The first code of a newly added authenticator app, proving it holds the key."""
 
     code = forms.CharField(
-        label=_lazy("Code from the app"),
+        label=gettext_lazy("Code from the app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

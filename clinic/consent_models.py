@@ -55,7 +55,7 @@ class ConsentDocument(Versioned):
 
     purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
     technique = models.CharField(
-        "technique",
+        _("technique"),
         max_length=24,
         choices=Technique.choices,
         blank=True,

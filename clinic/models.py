@@ -55,7 +55,7 @@ class Patient(models.Model):
     audit_name = "patient"  # how the audit trail names it
 
     record_number = models.CharField(
-        "clinic record number",
+        _("clinic record number"),
         max_length=32,
         unique=True,
         validators=[record_number_validator],
@@ -69,11 +69,11 @@ class Patient(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     fitzpatrick_type = models.PositiveSmallIntegerField(
-        "Fitzpatrick skin type", choices=FitzpatrickType.choices, null=True, blank=True
+        _("Fitzpatrick skin type"), choices=FitzpatrickType.choices, null=True, blank=True
     )
     diagnosis = models.CharField(_("primary diagnosis"), max_length=20, choices=Diagnosis.choices)
     norwood_hamilton_stage = models.CharField(
-        "Norwood–Hamilton stage", max_length=12, choices=NorwoodStage.choices, blank=True
+        _("Norwood–Hamilton stage"), max_length=12, choices=NorwoodStage.choices, blank=True
     )
     ludwig_stage = models.CharField(_("Ludwig stage"), max_length=4, choices=LudwigStage.choices, blank=True)
     salt_score = ranges.SALT_SCORE.field(
