@@ -81,6 +81,7 @@ class Patient(models.Model):
         _("SALT score (%)"),
         max_digits=4,
         decimal_places=1,
+        # xgettext:no-python-format
         help_text=_("Severity of Alopecia Tool, 0–100 % scalp hair loss. Alopecia areata only."),
     )
     photo_consent = models.BooleanField(_("photo consent"), default=False)
