@@ -3,6 +3,7 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext
 
 from audit.context import current_actor
 from audit.models import AuditAction, AuditEvent
@@ -81,7 +82,7 @@ def _related_name(field, pk):
 
 def _shown(value):
     if value in (None, "", []):
-        return "(empty)"
+        return gettext("(empty)")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

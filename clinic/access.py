@@ -9,11 +9,13 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 
 from clinic.models import Patient
 from clinic.roles import CLINICIAN
 
-PATIENTS_REFUSED = "Patient records are open to clinicians only."
+# In English in the exception, as the audit trail records it: 403.html shows it translated.
+PATIENTS_REFUSED = gettext_noop("Patient records are open to clinicians only.")
 
 
 def has_role(user, role):

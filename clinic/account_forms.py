@@ -1,22 +1,25 @@
 """Forms of one's own account: the second factor's code, and enrolling an authenticator app."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-CODE_REFUSED = "That code is not right, or has been used already. Try the next code your app shows."
+# The refusals in English (tests read them); the forms say them with _() in the active language.
+CODE_REFUSED = gettext_noop("That code is not right, or has been used already. Try the next code your app shows.")
 # django-otp waits 1, 2, 4, 8… seconds after each wrong code before it checks another.
-SLOW_DOWN = "Too many wrong codes in a row: wait a few seconds, then type the code your app shows then."
+SLOW_DOWN = gettext_noop("Too many wrong codes in a row: wait a few seconds, then type the code your app shows then.")
 
 
 class SecondFactorForm(forms.Form):
     """A code from the authenticator app, or one of the recovery codes (each works once)."""
 
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
-        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        help_text=gettext_lazy("The 6 digits your authenticator app shows, or one of your recovery codes."),
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -33,7 +36,7 @@ class SecondFactorForm(forms.Form):
         throttled = any(not device.verify_is_allowed()[0] for device in devices)
         self.device = next((device for device in devices if device.verify_token(code)), None)
         if self.device is None:
-            raise forms.ValidationError(SLOW_DOWN if throttled else CODE_REFUSED, code="refused")
+            raise forms.ValidationError(_(SLOW_DOWN if throttled else CODE_REFUSED), code="refused")
         return code
 
 
@@ -41,7 +44,7 @@ class ConfirmAuthenticatorForm(forms.Form):
     """The first code of a newly added authenticator app, proving it holds the key."""
 
     code = forms.CharField(
-        label="Code from the app",
+        label=gettext_lazy("Code from the app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -53,5 +56,5 @@ class ConfirmAuthenticatorForm(forms.Form):
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if not self.device.verify_token(code):
-            raise forms.ValidationError(CODE_REFUSED, code="refused")
+            raise forms.ValidationError(_(CODE_REFUSED), code="refused")
         return code

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -196,11 +197,11 @@ def remove_factor(request, kind, pk):
     device = get_object_or_404(model, pk=pk, user=request.user, confirmed=True)
     others = [other for other in _confirmed_factors(request.user) if other != device]
     if needs_second_factor(request.user) and not others:
-        messages.error(request, "This is your only second factor: add another before removing it.")
+        messages.error(request, _("This is your only second factor: add another before removing it."))
         return redirect("account")
     device.delete()
     record_event(AuditAction.MFA_REMOVED, request.user, detail={"factor": kind})
-    messages.success(request, "Second factor removed.")
+    messages.success(request, _("Second factor removed."))
     return redirect("account")
 
 
@@ -218,5 +219,5 @@ class AuditedPasswordChangeView(PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record_event(AuditAction.PASSWORD_CHANGED, self.request.user)
-        messages.success(self.request, "Your password was changed.")
+        messages.success(self.request, _("Your password was changed."))
         return response

@@ -3,6 +3,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -17,6 +19,9 @@ from clinic.forms import RangeCheckedModelForm
 from clinic.models import Device, Lot, NeedleCartridge, Patient, Product, User
 from clinic.versioning import VersionStatus
 from clinic.versioning_admin import VersionedAdminMixin
+
+# Refusals stay in English in the exception (the audit trail records it); 403.html translates them.
+HISTORY_READ_ONLY = gettext_noop("History is read-only here.")
 
 # Second factors are not browsed in the admin (an authenticator's page there shows its secret key): an
 # administrator can only reset a user's factors, who then enrols again at the next sign-in.
@@ -44,13 +49,15 @@ class StaffAdmin(AuditedWritesMixin, UserAdmin):
             record_event(AuditAction.PASSWORD_CHANGED, user, detail={"via": "admin", "by": request.user.username})
         return response
 
-    @admin.action(description="Reset their second factors (they set up a new one at their next sign-in)")
+    @admin.action(description=_("Reset their second factors (they set up a new one at their next sign-in)"))
     def reset_second_factors(self, request, users):
         for user in users:
             for model in SECOND_FACTOR_MODELS:
                 model.objects.filter(user=user).delete()
             record_event(AuditAction.MFA_REMOVED, user, detail={"factor": "all", "reset_by": request.user.username})
-        self.message_user(request, f"Second factors reset for {len(users)} user(s).", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Second factors reset for %(count)s user(s).") % {"count": len(users)}, messages.SUCCESS
+        )
 
 
 class ReadOnlyHistoryMixin:
@@ -68,7 +75,7 @@ class ReadOnlyHistoryMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history's form view would save a POSTed old version: never here.
         if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied("History is read-only here.")
+            raise PermissionDenied(HISTORY_READ_ONLY)
         self._refuse_malformed_ids(object_id, version_id)
         response = super().history_form_view(request, object_id, version_id, extra_context)
         self.record_view(request, object_id, response)

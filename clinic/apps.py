@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
-    verbose_name = "Clinic"
+    verbose_name = _("Clinic")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.consent_models import consent_subject
 from clinic.signatures import SIGNATURE_TOO_LARGE
@@ -23,8 +24,8 @@ class SignConsentForm(forms.Form):
 
 
 class WithdrawConsentForm(forms.Form):
-    consent = forms.ChoiceField(label="Consent withdrawn")
-    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    consent = forms.ChoiceField(label=_("Consent withdrawn"))
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     signature = signature_field()
 
     def __init__(self, *args, held, **kwargs):

@@ -14,23 +14,26 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clinic.formatting import local_date
 from clinic.versioning import FrozenVersionError, Versioned, VersionStatus
-from clinic.vocabularies import Technique
+from clinic.vocabularies import Technique, TranslatedChoices
 
 
-class ConsentPurpose(models.TextChoices):
-    TREATMENT = "treatment", "Treatment"
-    PHOTOGRAPHS = "photographs", "Photographs"
-    RESEARCH = "research", "Research"
+class ConsentPurpose(TranslatedChoices):
+    TREATMENT = "treatment", _("Treatment")
+    PHOTOGRAPHS = "photographs", _("Photographs")
+    RESEARCH = "research", _("Research")
 
 
 # A treatment consent is given per technique; photographs and research have none.
 TECHNIQUE_ONLY_FOR_TREATMENT = (Q(purpose=ConsentPurpose.TREATMENT) & ~Q(technique="")) | (
     ~Q(purpose=ConsentPurpose.TREATMENT) & Q(technique="")
 )
-TECHNIQUE_MESSAGE = "A treatment consent names its technique; photograph and research consents name none."
+TECHNIQUE_MESSAGE = _("A treatment consent names its technique; photograph and research consents name none.")
 
 
 def consent_subject(purpose, technique):
@@ -50,18 +53,18 @@ class ConsentDocumentQuerySet(models.QuerySet):
 class ConsentDocument(Versioned):
     audit_name = "consent_document"  # how the audit trail names it
 
-    purpose = models.CharField("purpose", max_length=12, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
     technique = models.CharField(
-        "technique",
+        _("technique"),
         max_length=24,
         choices=Technique.choices,
         blank=True,
-        help_text="For a treatment consent only: the technique it covers.",
+        help_text=_("For a treatment consent only: the technique it covers."),
     )
-    title = models.CharField("title", max_length=200)
-    text = models.TextField("text", help_text="What the patient reads and signs: the procedure, its risks, …")
-    version = models.PositiveIntegerField("version", default=1)
-    status = models.CharField("status", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), help_text=_("What the patient reads and signs: the procedure, its risks, …"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +72,8 @@ class ConsentDocument(Versioned):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        verbose_name = _("consent document")
+        verbose_name_plural = _("consent documents")
         ordering = ["purpose", "technique", "-version"]
         constraints = [
             models.CheckConstraint(
@@ -81,7 +86,7 @@ class ConsentDocument(Versioned):
                 fields=["purpose", "technique"],
                 condition=Q(status=VersionStatus.PUBLISHED),
                 name="consent_document_one_published_version",
-                violation_error_message="Another version of this consent document is already published.",
+                violation_error_message=_("Another version of this consent document is already published."),
             ),
         ]
 
@@ -117,8 +122,8 @@ class ConsentRecordQuerySet(models.QuerySet):
 class ConsentRecord(models.Model):
     """Something a patient did about one consent (what it is for: purpose and technique). Never deleted."""
 
-    purpose = models.CharField("purpose", max_length=12, choices=ConsentPurpose.choices)
-    technique = models.CharField("technique", max_length=24, choices=Technique.choices, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
+    technique = models.CharField(_("technique"), max_length=24, choices=Technique.choices, blank=True)
 
     objects = ConsentRecordQuerySet.as_manager()
 
@@ -140,7 +145,7 @@ class SignedConsent(ConsentRecord):
     audit_name = "signed_consent"  # how the audit trail names it
 
     patient = models.ForeignKey(
-        "clinic.Patient", on_delete=models.PROTECT, related_name="signed_consents", verbose_name="patient"
+        "clinic.Patient", on_delete=models.PROTECT, related_name="signed_consents", verbose_name=_("patient")
     )
     document = models.ForeignKey(
         ConsentDocument,
@@ -148,22 +153,24 @@ class SignedConsent(ConsentRecord):
         null=True,
         blank=True,
         related_name="signatures",
-        verbose_name="document signed",
+        verbose_name=_("document signed"),
     )
-    signature = models.FileField("signature", upload_to=signature_path, blank=True)
-    pdf = models.FileField("signed document (PDF)", upload_to=signature_path, blank=True)
+    signature = models.FileField(_("signature"), upload_to=signature_path, blank=True)
+    pdf = models.FileField(_("signed document (PDF)"), upload_to=signature_path, blank=True)
     witnessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="witnessed by",
+        verbose_name=_("witnessed by"),
     )
-    signed_at = models.DateTimeField("signed at")
-    recorded_at = models.DateTimeField("recorded at", auto_now_add=True)
+    signed_at = models.DateTimeField(_("signed at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("signed consent")
+        verbose_name_plural = _("signed consents")
         ordering = ["-signed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -175,12 +182,12 @@ class SignedConsent(ConsentRecord):
                 condition=Q(document__isnull=True, signature="", pdf="")
                 | (Q(document__isnull=False, witnessed_by__isnull=False) & ~Q(signature="") & ~Q(pdf="")),
                 name="signed_consent_signed_with_witness_and_pdf",
-                violation_error_message="A signed consent needs its signature, its witness and its PDF.",
+                violation_error_message=_("A signed consent needs its signature, its witness and its PDF."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.subject}, {timezone.localtime(self.signed_at):%Y-%m-%d}"
+        return f"{self.subject}, {local_date(self.signed_at)}"
 
     def get_absolute_url(self):
         return reverse("signed-consent-pdf", args=[self.pk])
@@ -197,16 +204,18 @@ class ConsentWithdrawal(ConsentRecord):
     audit_name = "consent_withdrawal"  # how the audit trail names it
 
     patient = models.ForeignKey(
-        "clinic.Patient", on_delete=models.PROTECT, related_name="consent_withdrawals", verbose_name="patient"
+        "clinic.Patient", on_delete=models.PROTECT, related_name="consent_withdrawals", verbose_name=_("patient")
     )
-    withdrawn_at = models.DateTimeField("withdrawn at", default=timezone.now)
-    reason = models.TextField("reason", max_length=1000)
-    signature = models.FileField("signature", upload_to=signature_path, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), default=timezone.now)
+    reason = models.TextField(_("reason"), max_length=1000)
+    signature = models.FileField(_("signature"), upload_to=signature_path, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="recorded by"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
 
     class Meta:
+        verbose_name = _("consent withdrawal")
+        verbose_name_plural = _("consent withdrawals")
         ordering = ["-withdrawn_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -217,4 +226,7 @@ class ConsentWithdrawal(ConsentRecord):
         ]
 
     def __str__(self):
-        return f"{self.subject} withdrawn, {timezone.localtime(self.withdrawn_at):%Y-%m-%d}"
+        return gettext("%(consent)s withdrawn, %(date)s") % {
+            "consent": self.subject,
+            "date": local_date(self.withdrawn_at),
+        }

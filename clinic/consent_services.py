@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import diff, record_event, snapshot
@@ -29,9 +30,9 @@ STORED_STATE = {
     ConsentPurpose.RESEARCH: ("research_consent", "research_consent_date"),
 }
 SIGNED_PDF_TEMPLATE = "clinic/consents/signed_consent.pdf.html"
-NOT_CURRENT = "This version of the consent document is no longer the current one: open the signing page again."
-NOTHING_TO_WITHDRAW = "There is no current consent of this kind to withdraw."
-REASON_NEEDED = "Say why the consent is withdrawn (the patient's words, or how they told the clinic)."
+NOT_CURRENT = _("This version of the consent document is no longer the current one: open the signing page again.")
+NOTHING_TO_WITHDRAW = _("There is no current consent of this kind to withdraw.")
+REASON_NEEDED = _("Say why the consent is withdrawn (the patient's words, or how they told the clinic).")
 
 
 # Documents: drafted, published, retired; a published version never changes.

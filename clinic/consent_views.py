@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditAction
@@ -38,7 +39,7 @@ def sign_consent_page(request, patient_pk, document_pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{consent.subject} consent signed.")
+            messages.success(request, _("%(consent)s consent signed.") % {"consent": consent.subject})
             return redirect(f"{patient.get_absolute_url()}#consents")
     record_event(AuditAction.VIEW, patient, detail={"via": "sign consent"})
     context = {"patient": patient, "document": document, "form": form}
@@ -63,7 +64,7 @@ def withdraw_consent_page(request, patient_pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"{withdrawal.subject} consent withdrawn.")
+            messages.success(request, _("%(consent)s consent withdrawn.") % {"consent": withdrawal.subject})
             return redirect(f"{patient.get_absolute_url()}#consents")
     record_event(AuditAction.VIEW, patient, detail={"via": "withdraw consent"})
     return render(request, "clinic/consents/withdraw.html", {"patient": patient, "form": form})

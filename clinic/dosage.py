@@ -6,35 +6,48 @@ same fields, range validators and database checks, each model naming its own con
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clinic import ranges
+from clinic.vocabularies import TranslatedChoices
 
 
-class ConcentrationUnit(models.TextChoices):
-    PERCENT = "%", "% (w/v)"
+class ConcentrationUnit(TranslatedChoices):
+    PERCENT = "%", _("% (w/v)")
     MG_PER_ML = "mg/mL", "mg/mL"
     UNITS_PER_ML = "U/mL", "U/mL"
-    IU = "IU", "IU"
+    IU = "IU", _("IU")
 
 
-def concentration_fields(verbose_name="concentration"):
+CONCENTRATION = _("concentration")
+CONCENTRATION_UNIT = _("concentration unit")
+
+
+def concentration_fields(verbose_name=CONCENTRATION, unit_verbose_name=CONCENTRATION_UNIT):
     """The concentration and its unit, to unpack: `concentration, concentration_unit = concentration_fields()`."""
     return (
         ranges.CONCENTRATION.field(models.DecimalField, verbose_name, max_digits=9, decimal_places=4),
-        models.CharField(f"{verbose_name} unit", max_length=6, choices=ConcentrationUnit.choices, blank=True),
+        models.CharField(unit_verbose_name, max_length=6, choices=ConcentrationUnit.choices, blank=True),
     )
 
 
 def volume_field():
-    return ranges.VOLUME_ML.field(models.DecimalField, "volume (mL)", max_digits=4, decimal_places=2)
+    return ranges.VOLUME_ML.field(models.DecimalField, _("volume (mL)"), max_digits=4, decimal_places=2)
 
 
 def lacks_unit(concentration, unit):
     return concentration is not None and not unit
 
 
+# Whole sentences, one for each concentration field that has a unit beside it.
+MISSING_UNIT_MESSAGES = {
+    "concentration": _("Give the unit of the concentration."),
+    "default_concentration": _("Give the unit of the default concentration."),
+}
+
+
 def missing_unit_message(field="concentration"):
-    return f"Give the unit of the {field.replace('_', ' ')}."
+    return MISSING_UNIT_MESSAGES[field]
 
 
 def concentration_constraints(field, *, positive, has_unit):

@@ -6,9 +6,10 @@ UPDATE is atomic on every database, so of two concurrent saves exactly one wins.
 """
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.services import describe_changes, diff, snapshot
+from clinic.formatting import local_datetime
 
 
 class EditConflict(Exception):
@@ -27,7 +28,14 @@ def claim_version(instance, seen_version):
     current = model.objects.get(pk=instance.pk)
     seen = current.history.filter(version=seen_version).order_by("-history_date").first()
     changes = describe_changes(model, diff(snapshot(seen.instance), snapshot(current))) if seen else []
-    last_change = current.history.order_by("-history_date").first()
-    when = timezone.localtime(last_change.history_date) if last_change else None
-    who = f"{last_change.history_user or 'someone'} at {when:%Y-%m-%d %H:%M}" if last_change else "someone"
-    raise EditConflict(current, [f"Changed by {who}.", *changes])
+    raise EditConflict(current, [changed_by(current.history.order_by("-history_date").first()), *changes])
+
+
+def changed_by(last_change):
+    """ "Changed by dr.bianchi at 2026-03-01 14:05." (the moment as the active language writes it)."""
+    if last_change is None:
+        return gettext("Changed by someone.")
+    when = local_datetime(last_change.history_date)
+    if last_change.history_user is None:
+        return gettext("Changed by someone at %(when)s.") % {"when": when}
+    return gettext("Changed by %(user)s at %(when)s.") % {"user": last_change.history_user, "when": when}

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clinic.formatting import plain
 from clinic.models import Patient
@@ -112,11 +114,12 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         if self.request is not None and address_throttled(self.request, username):
             self.throttled = True
-            raise forms.ValidationError(ADDRESS_THROTTLED, code="throttled")
+            raise forms.ValidationError(_(ADDRESS_THROTTLED), code="throttled")
         return super().clean()
 
 
-TAMPERED_FORM = "This form was altered or is out of date: reload the page and enter your changes again."
+# In English here, for tests and other forms to name it; said with _() where a form refuses.
+TAMPERED_FORM = gettext_noop("This form was altered or is out of date: reload the page and enter your changes again.")
 
 
 class VersionedFormMixin(forms.Form):
@@ -137,18 +140,20 @@ class VersionedFormMixin(forms.Form):
         seen = positive_int(raw)
         if seen is None:
             # A hidden field cannot show its own error: say it where the user will read it.
-            self.add_error(None, TAMPERED_FORM)
+            self.add_error(None, _(TAMPERED_FORM))
         return seen
 
     def show_conflict(self, conflict):
         """Keep what the user typed, explain what changed meanwhile, and let a second save go through."""
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = conflict.current.version
-        lines = " ".join(conflict.changes)
         self.add_error(
             None,
-            f"Someone else saved this record while you were editing it. {lines} "
-            "Your changes are still in the form and were not saved: check them and save again.",
+            _(
+                "Someone else saved this record while you were editing it. %(changes)s "
+                "Your changes are still in the form and were not saved: check them and save again."
+            )
+            % {"changes": " ".join(conflict.changes)},
         )
 
 

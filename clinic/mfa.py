@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp_webauthn.helpers import WebAuthnHelper
@@ -52,7 +53,7 @@ def has_second_factor(user):
 def verified(request, device, how):
     """Mark the session as having passed its second factor with `device` (one of the user's), and audit it."""
     if device.user_id != request.user.pk:
-        raise PermissionDenied("That second factor belongs to someone else.")
+        raise PermissionDenied(gettext_noop("That second factor belongs to someone else."))
     otp_login(request, device)
     request.session[VERIFIED_AT] = int(time.time())
     record_event(AuditAction.MFA_VERIFIED, request.user, detail={"with": how})

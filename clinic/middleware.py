@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 
 class RefuseNulInQueryMiddleware:
@@ -38,13 +40,18 @@ class RefuseOversizedBodyMiddleware:
             )
         length = int(declared)
         if length > settings.MAX_REQUEST_BYTES:
-            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
-            return HttpResponse(
-                f"This upload is larger than the {limit} MB a form can carry: attach fewer or smaller photos.",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+            return too_large(request)
         return self.get_response(request)
+
+
+def too_large(request):
+    """413, in the browser's language: this answer comes before LocaleMiddleware has chosen one."""
+    limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+    with translation.override(translation.get_language_from_request(request)):
+        message = gettext(
+            "This upload is larger than the %(limit)s MB a form can carry: attach fewer or smaller photos."
+        )
+        return HttpResponse(message % {"limit": limit}, status=413, content_type="text/plain; charset=utf-8")
 
 
 # How stale the stored idle expiry may grow before a request writes it again: the 30-minute idle
@@ -114,6 +121,14 @@ class AbsoluteSessionLifetimeMiddleware:
             if now - request.session.setdefault(SIGNED_IN_AT, now) > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
                 hours = settings.SESSION_ABSOLUTE_AGE // 3600
-                messages.info(request, f"Your session ended {hours} hours after you signed in: please sign in again.")
+                messages.info(
+                    request,
+                    ngettext(
+                        "Your session ended %(hours)s hour after you signed in: please sign in again.",
+                        "Your session ended %(hours)s hours after you signed in: please sign in again.",
+                        hours,
+                    )
+                    % {"hours": hours},
+                )
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -9,6 +9,8 @@ import binascii
 import io
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from PIL import Image, ImageChops, UnidentifiedImageError
 
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -16,11 +18,21 @@ MAX_BYTES = 1024 * 1024
 MAX_SIDE = 4000
 MIN_SIDE = 50
 
-SIGNATURE_MISSING = "Sign in the box before saving: there is no signature."
-SIGNATURE_UNREADABLE = "The signature could not be read: it must be a PNG image drawn on the signature pad."
-SIGNATURE_TOO_LARGE = f"The signature is too large: at most {MAX_BYTES // 1024} KB and {MAX_SIDE} pixels a side."
-SIGNATURE_TOO_SMALL = f"The signature is too small: at least {MIN_SIDE} pixels a side."
-SIGNATURE_BLANK = "The signature is blank: ask the patient to sign in the box."
+# The refusals, said in the language active when they are (lazy: the sizes go in then too).
+formatted_lazy = lazy(lambda text, **values: gettext(text) % values, str)
+SIGNATURE_MISSING = gettext_lazy("Sign in the box before saving: there is no signature.")
+SIGNATURE_UNREADABLE = gettext_lazy(
+    "The signature could not be read: it must be a PNG image drawn on the signature pad."
+)
+SIGNATURE_TOO_LARGE = formatted_lazy(
+    gettext_noop("The signature is too large: at most %(kb)s KB and %(side)s pixels a side."),
+    kb=MAX_BYTES // 1024,
+    side=MAX_SIDE,
+)
+SIGNATURE_TOO_SMALL = formatted_lazy(
+    gettext_noop("The signature is too small: at least %(side)s pixels a side."), side=MIN_SIDE
+)
+SIGNATURE_BLANK = gettext_lazy("The signature is blank: ask the patient to sign in the box.")
 
 
 def signature_png(data_url: str) -> bytes:

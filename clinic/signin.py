@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from audit.context import client_ip
 from audit.models import AuditAction
@@ -24,7 +25,8 @@ from audit.services import record_event
 
 TRUSTED_BROWSER_COOKIE = "trusted_browser"
 TRUSTED_BROWSER_SALT = "clinic.signin.trusted-browser"
-ADDRESS_THROTTLED = (
+# In English here (tests and logs read it); forms.LoginForm says it in the active language.
+ADDRESS_THROTTLED = gettext_noop(
     "Too many failed logins from this network. Logins from it are paused for 15 minutes, except from a browser "
     "you have logged in with before."
 )

@@ -7,15 +7,18 @@ version never changes: what points at it (a session, a signature) points at exac
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import record_event
+from clinic.vocabularies import TranslatedChoices
 
 
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+class VersionStatus(TranslatedChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
 
 
 FROZEN_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
@@ -44,9 +47,14 @@ class Versioned(models.Model):
 def publish(version, series, *, title):
     """Publish a draft of `series` (a queryset of every version of it); the one published before is retired."""
     if version.status != VersionStatus.DRAFT:
-        raise ValidationError(f"Only a draft can be published; “{version}” is {version.get_status_display().lower()}.")
+        raise ValidationError(
+            gettext("Only a draft can be published; “%(version)s” is %(status)s.")
+            % {"version": version, "status": version.get_status_display().lower()}
+        )
     if series.filter(version__gt=version.version).exclude(status=VersionStatus.DRAFT).exists():
-        raise ValidationError(f"A later version of “{title}” has been published: this draft is out of date.")
+        raise ValidationError(
+            gettext("A later version of “%(title)s” has been published: this draft is out of date.") % {"title": title}
+        )
     version.full_clean()
     with transaction.atomic():
         for previous in series.filter(status=VersionStatus.PUBLISHED).select_for_update():
@@ -57,7 +65,7 @@ def publish(version, series, *, title):
 
 def retire(version):
     if version.status == VersionStatus.RETIRED:
-        raise ValidationError(f"“{version}” is already retired.")
+        raise ValidationError(gettext("“%(version)s” is already retired.") % {"version": version})
     with transaction.atomic():
         set_status(version, VersionStatus.RETIRED)
     return version

@@ -4,10 +4,20 @@ publish, retire and new-version actions, and "Save and publish" on a draft's pag
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# What the list's actions say, for each kind of versioned text (`version_noun`): whole sentences, for translators.
+DONE_MESSAGES = {
+    "preset": {"published": _("%(count)s preset(s) published."), "retired": _("%(count)s preset(s) retired.")},
+    "document": {"published": _("%(count)s document(s) published."), "retired": _("%(count)s document(s) retired.")},
+    "version": {"published": _("%(count)s version(s) published."), "retired": _("%(count)s version(s) retired.")},
+}
 
 
 class VersionedAdminMixin:
-    """Set `version_services` (a module with publish, retire and new_version) and `version_noun` ("preset")."""
+    """Set `version_services` (a module with publish, retire and new_version) and `version_noun` ("preset", one of
+    DONE_MESSAGES)."""
 
     version_services = None
     version_noun = "version"
@@ -26,21 +36,23 @@ class VersionedAdminMixin:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self._admin_url("change"), obj.pk)
-        messages.success(request, f"“{obj}” is saved and published.")
+        messages.success(request, gettext("“%(version)s” is saved and published.") % {"version": obj})
         return redirect(self._admin_url("changelist"))
 
-    @admin.action(description="Publish the selected drafts")
+    @admin.action(description=_("Publish the selected drafts"))
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, self.version_services.publish, "published")
 
-    @admin.action(description="Retire the selected versions")
+    @admin.action(description=_("Retire the selected versions"))
     def retire_selected(self, request, queryset):
         self._apply(request, queryset, self.version_services.retire, "retired")
 
-    @admin.action(description="New draft version of the selected ones")
+    @admin.action(description=_("New draft version of the selected ones"))
     def new_version_of_selected(self, request, queryset):
         drafts = [self.version_services.new_version(version) for version in queryset]
-        messages.success(request, f"Made {len(drafts)} new draft version(s): edit them, then publish.")
+        messages.success(
+            request, gettext("Made %(count)s new draft version(s): edit them, then publish.") % {"count": len(drafts)}
+        )
         if len(drafts) == 1:
             return redirect(self._admin_url("change"), drafts[0].pk)
         return None
@@ -54,4 +66,4 @@ class VersionedAdminMixin:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         if count:
-            messages.success(request, f"{count} {self.version_noun}(s) {done}.")
+            messages.success(request, DONE_MESSAGES[self.version_noun][done] % {"count": count})

@@ -12,6 +12,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -80,7 +82,7 @@ def patient_search(request):
     """The search box posts here: the term goes into the session, the list's address gets its token."""
     query = request.POST.get("q", "").strip()[:100]
     if "\x00" in query:
-        return HttpResponseBadRequest("The search contains a null character.", content_type="text/plain")
+        return HttpResponseBadRequest(_("The search contains a null character."), content_type="text/plain")
     if not query:
         return redirect("patient-list")
     return redirect(f"{reverse('patient-list')}?search={remember(request.session, query)}")
@@ -105,7 +107,8 @@ def _patient_form_page(request, patient):
         except EditConflict as conflict:
             form.show_conflict(conflict)
         else:
-            messages.success(request, f"Patient {patient.record_number} {'created' if is_new else 'updated'}.")
+            done = _("Patient %(record)s created.") if is_new else _("Patient %(record)s updated.")
+            messages.success(request, done % {"record": patient.record_number})
             return redirect(patient)
     if not is_new:
         record_event(AuditAction.VIEW, patient, detail={"via": "edit"})
@@ -125,7 +128,15 @@ def logout_everywhere(request):
                 ended += 1
         record_event(AuditAction.LOGOUT_EVERYWHERE, user=user, detail={"sessions_ended": ended})
         logout(request)
-        messages.success(request, f"Logged out everywhere ({ended} session{'s' if ended != 1 else ''} ended).")
+        messages.success(
+            request,
+            ngettext(
+                "Logged out everywhere (%(count)s session ended).",
+                "Logged out everywhere (%(count)s sessions ended).",
+                ended,
+            )
+            % {"count": ended},
+        )
         return redirect("login")
     return render(request, "registration/logout_everywhere.html")
 

@@ -1,24 +1,46 @@
 """Shared clinical vocabularies: what every app above the clinic names the same way."""
 
+from enum import property as enum_property
+
 from django.db import models
+from django.db.models.enums import ChoicesType
+from django.utils.translation import gettext_lazy as _
 
 
-class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other / intersex"
+class LabelsSaidWhenRead(ChoicesType):
+    """`choices` keep their labels lazy (gettext_lazy), for the model fields and forms declared at import."""
+
+    @property
+    def choices(cls):
+        empty = [(None, cls.__empty__)] if hasattr(cls, "__empty__") else []
+        return empty + [(member.value, member._label_) for member in cls]
 
 
-class Diagnosis(models.TextChoices):
-    ANDROGENETIC_ALOPECIA = "aga", "Androgenetic alopecia"
-    FEMALE_PATTERN = "fphl", "Female pattern hair loss"
-    ALOPECIA_AREATA = "aa", "Alopecia areata"
-    ALOPECIA_TOTALIS = "at", "Alopecia totalis"
-    ALOPECIA_UNIVERSALIS = "au", "Alopecia universalis"
-    TELOGEN_EFFLUVIUM = "te", "Telogen effluvium"
-    SCARRING_ALOPECIA = "scarring", "Scarring alopecia"
-    SCAR = "scar", "Scar (surgery or hair transplant)"
-    OTHER = "other", "Other"
+class TranslatedChoices(models.TextChoices, metaclass=LabelsSaidWhenRead):
+    """Text choices with labels marked for translation: `Member.label` is the label in the active language, a plain
+    str (joins and f-strings take it), while `choices` stay lazy."""
+
+    @enum_property
+    def label(self):
+        return str(self._label_)
+
+
+class Sex(TranslatedChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other / intersex")
+
+
+class Diagnosis(TranslatedChoices):
+    ANDROGENETIC_ALOPECIA = "aga", _("Androgenetic alopecia")
+    FEMALE_PATTERN = "fphl", _("Female pattern hair loss")
+    ALOPECIA_AREATA = "aa", _("Alopecia areata")
+    ALOPECIA_TOTALIS = "at", _("Alopecia totalis")
+    ALOPECIA_UNIVERSALIS = "au", _("Alopecia universalis")
+    TELOGEN_EFFLUVIUM = "te", _("Telogen effluvium")
+    SCARRING_ALOPECIA = "scarring", _("Scarring alopecia")
+    SCAR = "scar", _("Scar (surgery or hair transplant)")
+    OTHER = "other", _("Other")
 
     @classmethod
     def areata_family(cls):
@@ -34,12 +56,12 @@ class FitzpatrickType(models.IntegerChoices):
     VI = 6, "VI"
 
 
-class NorwoodStage(models.TextChoices):
+class NorwoodStage(TranslatedChoices):
     I = "I", "I"  # noqa: E741
     II = "II", "II"
     IIA = "IIa", "IIa"
     III = "III", "III"
-    III_VERTEX = "III vertex", "III vertex"
+    III_VERTEX = "III vertex", _("III vertex")
     IIIA = "IIIa", "IIIa"
     IV = "IV", "IV"
     IVA = "IVa", "IVa"
@@ -49,29 +71,29 @@ class NorwoodStage(models.TextChoices):
     VII = "VII", "VII"
 
 
-class LudwigStage(models.TextChoices):
+class LudwigStage(TranslatedChoices):
     I = "I", "I"  # noqa: E741
     II = "II", "II"
     III = "III", "III"
 
 
-class Technique(models.TextChoices):
-    MMP = "mmp", "MMP® (microinfusion of drugs into the skin)"
-    MICRONEEDLING = "microneedling", "Microneedling"
-    MICROINFUSION_STAMPING = "microinfusion_stamping", "Microinfusion stamping"
-    SMP = "smp", "Scalp micropigmentation (SMP)"
-    MESOTHERAPY = "mesotherapy", "Mesotherapy"
-    MICROGRAFTS = "micrografts", "Autologous micrografts"
-    OTHER = "other", "Other"
+class Technique(TranslatedChoices):
+    MMP = "mmp", _("MMP® (microinfusion of drugs into the skin)")
+    MICRONEEDLING = "microneedling", _("Microneedling")
+    MICROINFUSION_STAMPING = "microinfusion_stamping", _("Microinfusion stamping")
+    SMP = "smp", _("Scalp micropigmentation (SMP)")
+    MESOTHERAPY = "mesotherapy", _("Mesotherapy")
+    MICROGRAFTS = "micrografts", _("Autologous micrografts")
+    OTHER = "other", _("Other")
 
 
-class ScalpZone(models.TextChoices):
-    FRONTAL_HAIRLINE = "frontal_hairline", "Frontal hairline"
-    FRONTAL = "frontal", "Frontal"
-    MID_SCALP = "mid_scalp", "Mid-scalp"
-    VERTEX = "vertex", "Vertex / crown"
-    LEFT_TEMPORAL = "left_temporal", "Left temporal"
-    RIGHT_TEMPORAL = "right_temporal", "Right temporal"
-    PARIETAL = "parietal", "Parietal"
-    OCCIPITAL = "occipital", "Occipital"
-    SCAR = "scar", "Scar area"
+class ScalpZone(TranslatedChoices):
+    FRONTAL_HAIRLINE = "frontal_hairline", _("Frontal hairline")
+    FRONTAL = "frontal", _("Frontal")
+    MID_SCALP = "mid_scalp", _("Mid-scalp")
+    VERTEX = "vertex", _("Vertex / crown")
+    LEFT_TEMPORAL = "left_temporal", _("Left temporal")
+    RIGHT_TEMPORAL = "right_temporal", _("Right temporal")
+    PARIETAL = "parietal", _("Parietal")
+    OCCIPITAL = "occipital", _("Occipital")
+    SCAR = "scar", _("Scar area")

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, JsonResponse, QueryDict, Streamin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ from research.models import ExportJob, ExportJobStatus
 from research.privacy import K
 from research.query import privacy_plan, session_counts
 
-researcher_required = role_required(RESEARCHER, _("The research export is open to researchers only."))
+researcher_required = role_required(RESEARCHER, gettext_noop("The research export is open to researchers only."))
 
 
 @researcher_required

@@ -183,7 +183,7 @@ class BlendComponentForm(RangeMessagesMixin, forms.ModelForm):
 
 def refuse_negative_form_count(formset):
     if formset.is_bound and formset.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
-        raise forms.ValidationError(TAMPERED_FORM)
+        raise forms.ValidationError(gettext(TAMPERED_FORM))
 
 
 class BaseBlendFormSet(forms.BaseInlineFormSet):

@@ -284,11 +284,11 @@ class TreatmentSession(KeepsWhatWasUsed, Voidable):
         )
 
     def zone_labels(self):
-        return [_ZONE_LABELS[code] for code in self.treated_zones if code in _ZONE_LABELS]
+        return [str(_ZONE_LABELS[code]) for code in self.treated_zones if code in _ZONE_LABELS]
 
     @property
     def has_adverse_event(self):
         return any(code != ImmediateAdverseEvent.NONE for code in self.adverse_events)
 
     def adverse_event_labels(self):
-        return [_ADVERSE_EVENT_LABELS[code] for code in self.adverse_events if code in _ADVERSE_EVENT_LABELS]
+        return [str(_ADVERSE_EVENT_LABELS[code]) for code in self.adverse_events if code in _ADVERSE_EVENT_LABELS]

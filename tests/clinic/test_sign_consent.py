@@ -139,7 +139,7 @@ def test_the_signing_page_shows_why_a_blank_signature_is_refused(photo_document,
     response = clinician_client.post(url, {"signature": signature(ink=False)})
 
     assert response.status_code == 200
-    assert SIGNATURE_BLANK in response.content.decode()
+    assert str(SIGNATURE_BLANK) in response.content.decode()
 
 
 def test_the_patient_page_shows_a_withdrawal_with_its_date_and_reason(photo_document, clinician, clinician_client):

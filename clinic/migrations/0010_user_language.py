@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0008_carry_over_recorded_consents'),
+        ('clinic', '0009_model_verbose_names'),
     ]
 
     operations = [
