@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from clinic.access import role_required
