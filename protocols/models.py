@@ -17,10 +17,10 @@ from simple_history.models import HistoricalRecords
 from clinic import dosage, ranges
 from clinic.formatting import dose_phrase, needle_geometry, value_range
 from clinic.versioning import FrozenVersionError, Versioned, VersionStatus
-from clinic.vocabularies import Diagnosis, Technique
+from clinic.vocabularies import Diagnosis, Technique, TranslatedChoices
 
 
-class EvidenceType(models.TextChoices):
+class EvidenceType(TranslatedChoices):
     EX_VIVO = "ex_vivo", _("Ex vivo study")
     CASE_REPORT = "case_report", _("Case report")
     CASE_SERIES = "case_series", _("Case series")

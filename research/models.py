@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clinic.vocabularies import TranslatedChoices
+
 
 class DataUseAgreementQuerySet(models.QuerySet):
     def in_force(self, today=None):
@@ -64,7 +66,7 @@ def agreement_in_force(user):
     return DataUseAgreement.objects.in_force().filter(researcher=user).order_by("-starts_on", "-pk").first()
 
 
-class ExportJobStatus(models.TextChoices):
+class ExportJobStatus(TranslatedChoices):
     QUEUED = "queued", _("Waiting for the worker")
     RUNNING = "running", _("Being written")
     DONE = "done", _("Ready to download")

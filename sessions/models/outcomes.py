@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.formatting import local_date
 from clinic.models import Patient
-from clinic.vocabularies import Diagnosis, ScalpZone
+from clinic.vocabularies import Diagnosis, ScalpZone, TranslatedChoices
 from sessions import measures
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable, VoidableQuerySet
@@ -91,7 +91,7 @@ class Assessment(Voidable):
             raise ValidationError(errors)
 
 
-class DelayedEventKind(models.TextChoices):
+class DelayedEventKind(TranslatedChoices):
     INFECTION = "infection", _("Infection")
     FOLLICULITIS = "folliculitis", _("Folliculitis")
     PROLONGED_ERYTHEMA = "prolonged_erythema", _("Prolonged erythema")
@@ -100,7 +100,7 @@ class DelayedEventKind(models.TextChoices):
     OTHER = "other", _("Other (describe)")
 
 
-class Severity(models.TextChoices):
+class Severity(TranslatedChoices):
     MILD = "mild", _("Mild")
     MODERATE = "moderate", _("Moderate")
     SEVERE = "severe", _("Severe")

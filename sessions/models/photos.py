@@ -8,16 +8,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clinic.vocabularies import TranslatedChoices
 from sessions.models.session import TreatmentSession
 from sessions.models.voidable import Voidable
 
 
-class PhotoPhase(models.TextChoices):
+class PhotoPhase(TranslatedChoices):
     BEFORE = "before", _("Before")
     AFTER = "after", _("After")
 
 
-class PhotoView(models.TextChoices):
+class PhotoView(TranslatedChoices):
     FRONTAL = "frontal", _("Frontal")
     VERTEX = "vertex", _("Vertex")
     TOP = "top", _("Top")

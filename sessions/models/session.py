@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from clinic import ranges
 from clinic.formatting import device_name, local_datetime, needle_geometry, with_unit
 from clinic.models import Device, NeedleCartridge, Patient
-from clinic.vocabularies import ScalpZone, Technique
+from clinic.vocabularies import ScalpZone, Technique, TranslatedChoices
 from sessions.models.kept import KeepsWhatWasUsed, kept
 from sessions.models.voidable import Voidable, VoidableQuerySet
 
@@ -24,7 +24,7 @@ from sessions.models.voidable import Voidable, VoidableQuerySet
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-class Anaesthesia(models.TextChoices):
+class Anaesthesia(TranslatedChoices):
     NONE = "none", pgettext_lazy("anaesthesia", "None")
     TOPICAL = "topical", _("Topical")
     VIBRATION = "vibration", _("Vibration")
@@ -32,14 +32,14 @@ class Anaesthesia(models.TextChoices):
     LOCAL_INJECTION = "local_injection", _("Local injection")
 
 
-class Endpoint(models.TextChoices):
+class Endpoint(TranslatedChoices):
     NONE = "none", _("None reached")
     ERYTHEMA = "erythema", _("Erythema")
     PINPOINT_BLEEDING = "pinpoint_bleeding", _("Pinpoint bleeding")
     BLOODY_DEW = "bloody_dew", _("“Bloody dew”")
 
 
-class ImmediateAdverseEvent(models.TextChoices):
+class ImmediateAdverseEvent(TranslatedChoices):
     NONE = "none", pgettext_lazy("adverse event", "None")
     EXCESSIVE_BLEEDING = "excessive_bleeding", _("Bleeding beyond the endpoint")
     HAEMATOMA = "haematoma", _("Haematoma")

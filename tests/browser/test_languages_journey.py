@@ -34,6 +34,7 @@ def test_a_clinician_works_in_their_own_language_with_decimal_commas(page, page_
     language = LANGUAGES[browser_locale]
     say = in_language(language)
     clinician = UserFactory(username="dra.souza", roles=[CLINICIAN])
+    app = authenticator(clinician)
     device, cartridge = DeviceFactory(), CartridgeFactory()
     lot = LotFactory(product__name="Minoxidil", number="MX-9")
 
@@ -42,9 +43,9 @@ def test_a_clinician_works_in_their_own_language_with_decimal_commas(page, page_
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.locator("#id_username").fill("dra.souza")
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.locator("input[name=code]").fill(current_code(authenticator(clinician)))
-    page.locator("main button[type=submit]").click()
+    page.get_by_role("button", name=say("Log in")).click()
+    page.locator("#id_code").fill(current_code(app))
+    page.get_by_role("button", name=say("Confirm")).click()
 
     # A new patient.
     page.get_by_role("link", name=say("Patients"), exact=True).click()

@@ -79,7 +79,7 @@ def test_a_bad_percentage_is_explained_and_fills_nothing(page, page_problems):
     type_views(page, ("50", "150", "10", "0"))
 
     expect(back).to_have_class("form-control is-invalid")
-    expect(page.locator("#salt-back-problem")).to_have_text(HAIR_LOSS_IN_VIEW.message)
+    expect(page.locator("#salt-back-problem")).to_have_text(str(HAIR_LOSS_IN_VIEW.message))
     expect(page.get_by_role("status")).to_contain_text("not filled in")
     expect(score).to_have_value("")
     back.fill("12.55")

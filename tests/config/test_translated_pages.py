@@ -41,7 +41,7 @@ def english_words(locale):
 
 
 def stored_texts():
-    """Every text the database holds (longest first): data, shown as entered in any language."""
+    """A pattern matching, as whole words, every text the database holds: data, shown as entered in any language."""
     texts = set()
     for model in apps.get_models():
         if model._meta.app_label not in (*OUR_APPS, "auth"):
@@ -49,15 +49,14 @@ def stored_texts():
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
         for row in model._default_manager.values_list(*fields) if fields else ():
             texts |= {value for value in row if value and len(value) > 1}
-    return sorted(texts, key=len, reverse=True)
+    alternatives = "|".join(re.escape(text) for text in sorted(texts, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def left_in_english(html, english, data):
     found = []
     for text in readable_texts(html):
-        for value in data:
-            text = text.replace(value, " ")
-        if words(text) & english:
+        if words(data.sub(" ", text)) & english:
             found.append(text)
     return found
 

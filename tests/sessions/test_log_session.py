@@ -147,6 +147,18 @@ def test_without_photo_consent_no_photo_field_is_offered_and_posted_photos_are_r
     assert not TreatmentSession.objects.exists()
 
 
+def test_without_photo_consent_the_form_still_sends_what_a_save_needs(clinician_client):
+    patient = PatientFactory(photo_consent=False, photo_consent_date=None)
+    page = clinician_client.get(reverse("session-log", args=[patient.pk])).content.decode()
+    counts = dict(re.findall(r'name="(photos-(?:TOTAL|INITIAL)_FORMS)" value="(\d+)"', page))
+    data = {key: value for key, value in session_data().items() if not key.startswith("photos-")} | counts
+
+    response = clinician_client.post(reverse("session-log", args=[patient.pk]), data)
+
+    assert set(counts) == {"photos-TOTAL_FORMS", "photos-INITIAL_FORMS"}
+    assert response.status_code == 302 and TreatmentSession.objects.count() == 1
+
+
 def test_retired_devices_are_not_offered_for_new_sessions(clinician_client, patient):
     DeviceFactory(model_name="Old Pen", active=False)
     DeviceFactory(model_name="New Pen")
