@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.support.clients import signed_in
 
@@ -66,3 +68,17 @@ def test_the_way_back_never_leaves_the_site(clinician_client):
     response = choose(clinician_client, "es", back="https://elsewhere.example/steal")
 
     assert response["Location"] == reverse("home")
+
+
+def test_the_admin_follows_the_users_language_and_offers_the_menu(client_for, superuser):
+    superuser.language = "es"
+    superuser.save(update_fields=["language"])
+
+    response = client_for(superuser).get(reverse("admin:index"))
+
+    body = response.content.decode()
+    assert page_language(response) == "es"
+    assert 'id="language-menu"' in body
+    with translation.override("es"):
+        header = str(admin.site.site_header)
+    assert header != "Scalp Session Logger administration" and header in body

@@ -7,7 +7,7 @@ from django.core.management.commands import makemessages
 from django.utils.translation import to_locale
 
 # Not the product's strings: tools, tests, installed packages, generated files.
-IGNORED = [".venv", "node_modules", "tests", "bench", "var", "deploy", "i18n-fragments", "locale"]
+IGNORED = [".venv", "node_modules", "tests", "bench", "var", "deploy", "locale"]
 
 
 def catalogue_locales():
