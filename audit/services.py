@@ -1,12 +1,17 @@
 """Writing to the audit trail, and describing what changed."""
 
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from audit.context import current_actor
 from audit.models import AuditAction, AuditEvent
+
+DECIMAL = re.compile(r"-?\d+\.\d+")
 
 # A management command has no user account: the audit trail names what it does by this username.
 SHELL_USERNAME = "(shell)"
@@ -85,4 +90,18 @@ def _shown(value):
         return gettext("(empty)")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    return str(value)
+    return _local(str(value))
+
+
+def _local(text):
+    """A stored moment or decimal (as the snapshot keeps it, ISO and with a point) written the reader's way."""
+    try:
+        moment = parse_datetime(text) if "T" in text else None
+    except ValueError:  # shaped like a moment, yet none (free text)
+        moment = None
+    if moment is not None:
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if DECIMAL.fullmatch(text):
+        return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return text

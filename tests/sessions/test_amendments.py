@@ -62,3 +62,19 @@ def test_the_session_page_shows_each_amendment_with_old_and_new_values_who_and_w
     assert "needle depth (mm): 1.00 → 1.20" in history
     assert "frequency (Hz): 120 → 70" in history
     assert "Reason: Machine log says 1.2 mm, 70 Hz" in history
+
+
+def test_in_portuguese_the_history_writes_numbers_with_commas(client_for, clinician):
+    clinician.language = "pt-br"
+    clinician.save(update_fields=["language"])
+    session = SessionFactory(needle_depth_mm=Decimal("1.00"))
+    client = client_for(clinician)
+
+    client.post(
+        reverse("session-edit", args=[session.pk]),
+        edit_data(session, needle_depth_mm="1,2", amendment_reason="Registro do aparelho"),
+    )
+
+    history = client.get(session.get_absolute_url()).content.decode().split('id="history"')[1]
+    assert "1,00 → 1,20" in history
+    assert "1.00" not in history
