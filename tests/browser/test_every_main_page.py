@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from clinic.models import User
 from protocols.models import ProtocolPreset
 from tests.support.browser import SCREENS, log_in
 from tests.support.main_pages import every_main_page
@@ -99,4 +100,23 @@ def test_no_main_page_has_a_critical_or_serious_accessibility_violation(
     for name, violations in found.items():
         print(f"  {name}: {len(blocking[name])} | {len(violations)} {[(v['id'], v['nodes']) for v in violations]}")
     assert {name: violations for name, violations in blocking.items() if violations} == {}
+    assert page_problems == []
+
+
+@pytest.mark.parametrize("language", ["pt-br", "es"])
+def test_in_portuguese_and_spanish_every_main_page_fits_a_phone(page, page_problems, main_pages, language):
+    """Their words run longer than English ones: the pages must still fit the narrowest screen."""
+    signed_in(page)
+    User.objects.filter(username="dr.everything").update(language=language)
+    width, height = SCREENS["phone"]
+    page.set_viewport_size({"width": width, "height": height})
+    too_wide = []
+    for name, address in main_pages.items():
+        page.goto(address)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        document_width = page.evaluate("document.documentElement.scrollWidth")
+        if document_width > width:
+            too_wide.append((name, document_width))
+        page.screenshot(path=SCREENSHOTS / f"{name}-phone-{language}.png", full_page=True)
+    assert too_wide == []
     assert page_problems == []
