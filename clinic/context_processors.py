@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from clinic.access import can_see_patients, has_role
-from clinic.roles import RESEARCHER
+from clinic.roles import RESEARCHER, ROLE_LABELS
 
 
 def roles(request):
@@ -10,5 +10,5 @@ def roles(request):
         "can_see_patients": can_see_patients(user),
         "can_export": has_role(user, RESEARCHER),
         # Said on every page while some roles may sign in without a second factor.
-        "second_factor_optional_for": settings.MFA_OPTIONAL_ROLES,
+        "second_factor_optional_for": [ROLE_LABELS.get(role, role) for role in settings.MFA_OPTIONAL_ROLES],
     }

@@ -7,11 +7,14 @@ permissions below only open the Django admin for equipment and stock.
 from collections import defaultdict
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
 
 CLINICIAN = "clinician"
 CURATOR = "curator"
 RESEARCHER = "researcher"
 ALL_ROLES = (CLINICIAN, CURATOR, RESEARCHER)
+# How pages name a role, in the reader's language (the codes above are the auth groups' names).
+ROLE_LABELS = {CLINICIAN: _("clinician"), CURATOR: _("curator"), RESEARCHER: _("researcher")}
 
 ADMIN_PERMISSIONS = {
     CLINICIAN: [

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditAction, AuditEvent
 from sessions.courses import session_deviations
@@ -95,6 +96,20 @@ def test_it_holds_the_patient_the_parameters_and_the_equipment(session, clinicia
     ):
         assert shown in text, shown
     assert "Infection" not in text  # the voided delayed event
+
+
+def test_in_spanish_it_speaks_spanish_with_local_dates_and_decimal_commas(session, clinician, clinician_client):
+    clinician.language = "es"
+    clinician.save(update_fields=["language"])
+
+    text = read_pdf(report_of(clinician_client, session).content).flowing
+
+    with translation.override("es"):
+        technique, zones = session.get_technique_display(), ", ".join(session.zone_labels())
+    assert technique != "MMP® (microinfusion of drugs into the skin)" and technique in text
+    assert zones in text
+    assert "1,5 mm" in text and "17/05/1980" in text and "30/09/2027" in text
+    assert "1.5 mm" not in text and "1980-05-17" not in text
 
 
 def test_it_holds_the_blend_with_each_lot_and_its_expiry_but_no_voided_row(session, clinician_client):
