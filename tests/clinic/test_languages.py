@@ -1,6 +1,7 @@
 """The interface language: chosen per user on every page, the browser's before sign-in."""
 
 import re
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from clinic.models import Patient
 from tests.support.clients import signed_in
+from tests.support.posts import patient_data
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,13 @@ def test_the_admin_follows_the_users_language_and_offers_the_menu(client_for, su
     with translation.override("es"):
         header = str(admin.site.site_header)
     assert header != "Scalp Session Logger administration" and header in body
+
+
+def test_a_date_typed_day_first_is_understood_in_portuguese(clinician_client, clinician):
+    clinician.language = "pt-br"
+    clinician.save(update_fields=["language"])
+
+    response = clinician_client.post(reverse("patient-create"), patient_data(date_of_birth="14/03/1986"))
+
+    assert response.status_code == 302
+    assert Patient.objects.get(record_number="P-77001").date_of_birth == date(1986, 3, 14)
