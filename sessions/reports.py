@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 from clinic.pdf import data_uri, render_pdf
 from sessions.charts import outcome_charts
 from sessions.compare import default_photo_pair, in_date_order
-from sessions.courses import PRESET, course_overview, course_position, course_sessions, session_deviations
+from sessions.courses import (
+    PRESET,
+    course_overview,
+    course_position,
+    course_sessions,
+    departures_in_course_order,
+    session_deviations,
+)
 from sessions.models import Assessment, BlendComponent, DelayedAdverseEvent, PhotoView, SessionPhoto
 from sessions.photos import stored_screen_rendition
 from sessions.selectors import split_photos
@@ -79,6 +86,7 @@ def _course_sessions(patient, key):
     return list(
         course_sessions(patient.pk, key)
         .select_related("clinician", "preset")
+        .prefetch_related("preset__blend_components")
         .prefetch_related(
             Prefetch("blend_components", queryset=BlendComponent.objects.current()),
             Prefetch("delayed_events", queryset=DelayedAdverseEvent.objects.current()),
@@ -117,10 +125,19 @@ def course_report(patient, key):
         photos = [photo for session in sessions for photo in session.photos.all()]
         views = [(label, [printed(photo) for photo in shown]) for label, shown in first_and_latest(photos)]
     latest = sessions[-1]
+    # Said in the reader's language (the stored summaries are English: they leave in the research export).
+    departures = {
+        session.pk: found
+        for session, found in departures_in_course_order(
+            sessions,
+            components_of=lambda each: list(each.blend_components.all()),
+            preset_blend_of=lambda preset: list(preset.blend_components.all()),
+        )
+    }
     context = {
         "patient": patient,
         "title": str(latest.preset) if key[0] == PRESET else _course_without_preset(latest),
-        "sessions": [(session, places[session.pk]) for session in sessions],
+        "sessions": [(session, places[session.pk], departures.get(session.pk, [])) for session in sessions],
         "first": sessions[0],
         "latest": latest,
         "charts": outcome_charts(list(Assessment.objects.current().for_patient(patient)), sessions),

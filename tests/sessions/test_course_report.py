@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditAction, AuditEvent
-from sessions.courses import PRESET, TECHNIQUE, course_key
+from sessions.courses import PRESET, TECHNIQUE, course_key, session_deviations
 from sessions.services import void_record
+from tests.support.clients import signed_in
 from tests.support.factories import AssessmentFactory, SessionFactory
 from tests.support.images import jpeg_bytes
 from tests.support.pdfs import read_pdf
@@ -180,3 +181,18 @@ def test_the_patient_page_links_each_course_to_its_report(course, other_course, 
 
     assert f'href="{report_url(patient, course[0])}"' in page
     assert f'href="{report_url(patient, other_course)}"' in page
+
+
+def test_departures_are_said_in_the_readers_language_though_stored_in_english(course, patient, clinician, barletta):
+    clinician.language = "pt-br"
+    clinician.save(update_fields=["language"])
+    session = course[0]
+    session.refresh_from_db()
+    components = list(session.blend_components.all())
+
+    text = read_pdf(report_of(signed_in(clinician), patient, session).content).flowing
+
+    with translation.override("pt-br"):
+        said = [str(departure) for departure in session_deviations(session, components)]
+    assert said and all(" ".join(departure.split()) in text for departure in said)
+    assert session.deviation_summary and session.deviation_summary not in text
