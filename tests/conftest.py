@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client, TransactionTestCase, override_settings
+from django.utils import translation
 
 from clinic.roles import CLINICIAN, CURATOR, RESEARCHER
 from tests.support.clients import signed_in
@@ -50,6 +51,14 @@ def _fast_private_settings(settings, tmp_path, request):
     share stored rows (tests/support/db.py, shared_by_the_module)."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     settings.MEDIA_ROOT = getattr(request.module, "MEDIA_SHARED_BY_THE_MODULE", None) or tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in another language leaves it active in the thread (a server's next request sets its own): the
+    next test, reading labels outside a request, must not inherit it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
