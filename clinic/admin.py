@@ -36,6 +36,15 @@ class StaffAdmin(AuditedWritesMixin, UserAdmin):
     """Staff accounts: every change (roles included) and every password set here is in the audit trail."""
 
     actions = ["reset_second_factors"]
+    # The pages' language, set by the person from the menu on any page, or here when the account is made.
+    fieldsets = (
+        UserAdmin.fieldsets[0],
+        (UserAdmin.fieldsets[1][0], {"fields": (*UserAdmin.fieldsets[1][1]["fields"], "language")}),
+        *UserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        (None, {**UserAdmin.add_fieldsets[0][1], "fields": (*UserAdmin.add_fieldsets[0][1]["fields"], "language")}),
+    )
 
     def save_related(self, request, form, formsets, change):
         roles = form.instance.groups

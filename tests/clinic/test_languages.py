@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from clinic.models import Patient
+from clinic.models import Patient, User
 from tests.support.clients import signed_in
+from tests.support.forms import admin_change
 from tests.support.posts import patient_data
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,18 @@ def test_a_date_typed_day_first_is_understood_in_portuguese(clinician_client, cl
 
     assert response.status_code == 302
     assert Patient.objects.get(record_number="P-77001").date_of_birth == date(1986, 3, 14)
+
+
+def test_an_administrator_sets_the_language_of_a_new_account_and_of_an_existing_one(client_for, superuser, clinician):
+    admin_client = client_for(superuser)
+
+    created = admin_client.post(
+        reverse("admin:clinic_user_add"),
+        {"username": "dra.lima", "usable_password": "false", "language": "pt-br"},
+    )
+    admin_change(admin_client, reverse("admin:clinic_user_change", args=[clinician.pk]), language="es")
+
+    assert created.status_code == 302
+    assert User.objects.get(username="dra.lima").language == "pt-br"
+    clinician.refresh_from_db()
+    assert clinician.language == "es"
