@@ -13,6 +13,12 @@ from django.views.decorators.http import require_POST
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
+def in_stored_language():
+    """A context in which text is put into words in the code's own language (settings.LANGUAGE_CODE), whatever the
+    reader's: for what is stored or leaves for research (departure summaries, export files, codebooks)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 class UserLanguageMiddleware:
     """After authentication: a signed-in user's saved language, where they chose one."""
 

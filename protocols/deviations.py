@@ -9,16 +9,15 @@ English, as sessions store them and the research export reads them, whoever save
 
 from dataclasses import dataclass
 
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from clinic.formatting import value_range, with_unit
+from clinic.languages import in_stored_language
 
 # Courses are booked by the week or the month: a session a few days early or late is on schedule.
 INTERVAL_TOLERANCE_DAYS = 3
-STORED_LANGUAGE = "en-gb"  # the language of the stored summary, which the research export writes
 
 
 def _later(make, *args):
@@ -104,7 +103,7 @@ def deviations(*, session, components, preset, preset_components, days_since_pre
 def summarise(found):
     """The departures as one line, in English whatever the interface's language: as the session stores it and the
     research export writes it."""
-    with translation.override(STORED_LANGUAGE):
+    with in_stored_language():
         return "; ".join(f"{d.field}: {d.said or f'{d.actual} (preset {d.expected})'}" for d in found)
 
 

@@ -3,14 +3,7 @@ the bundle's README, data package and privacy report, and the filters as the aud
 names, codes and number formats (clinic.formatting.plain writes the active language's decimal separator) never
 change with the language of the page that asked for the export."""
 
-from django.utils import translation
-
-LANGUAGE = "en-gb"
-
-
-def english():
-    """A context in which what is written is written in English."""
-    return translation.override(LANGUAGE)
+from clinic.languages import in_stored_language as english
 
 
 def in_english(lines):

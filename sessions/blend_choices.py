@@ -5,7 +5,6 @@ in its strength; without it the lots stay grouped under their products."""
 from itertools import groupby
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clinic.formatting import local_date, plain
@@ -54,13 +53,8 @@ class DataOptionsSelect(forms.Select):
 
 
 def product_option_data(products):
-    """The default strength goes into a number input (static/js/blend.js): written with a decimal point in every
-    language, as an input's value must be."""
-    with translation.override("en-gb"):
-        return _option_data(products)
-
-
-def _option_data(products):
+    """The default strength, which static/js/blend.js puts into the concentration input: written as that input
+    writes numbers in the active language (clinic.forms.decimal_input), 0.5 or 0,5."""
     return {
         str(product.pk): {
             "data-concentration": plain(product.default_concentration),

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.vocabularies import Technique
@@ -247,9 +247,8 @@ def departures_in_course_order(sessions, *, components_of, preset_blend_of):
 
 def as_stored(found):
     """Departures as a session stores them: (deviation_count, deviation_summary). The summary is stored and leaves
-    in the research export: it is written in English, whatever the language of the person saving."""
-    with translation.override("en-gb"):
-        return len(found), summarise(found)
+    in the research export: summarise() writes it in English, whatever the language of the person saving."""
+    return len(found), summarise(found)
 
 
 def refresh_course_deviations(patient, slug):

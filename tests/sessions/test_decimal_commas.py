@@ -63,3 +63,11 @@ def test_english_keeps_its_number_inputs_and_points(clinician_client, patient):
     form = clinician_client.get(reverse("session-edit", args=[session.pk])).content.decode()
 
     assert 'type="number" name="needle_depth_mm" value="0.6"' in form
+
+
+def test_a_products_default_strength_is_offered_as_the_input_writes_it(in_portuguese, patient):
+    product = LotFactory(product__default_concentration=Decimal("0.5"), product__default_concentration_unit="%").product
+
+    form = in_portuguese.get(reverse("session-log", args=[patient.pk])).content.decode()
+
+    assert f'value="{product.pk}" data-concentration="0,5" data-unit="%"' in form
