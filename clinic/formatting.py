@@ -14,11 +14,14 @@ def plain(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        text = f"{value.normalize():f}"
-    elif isinstance(value, float):
-        text = f"{value:g}"
-    else:
-        return str(value)
+        return local_decimal_point(f"{value.normalize():f}")
+    if isinstance(value, float):
+        return local_decimal_point(f"{value:g}")
+    return str(value)
+
+
+def local_decimal_point(text):
+    """A number written with a point ("0.5"), with the active language's decimal separator instead ("0,5")."""
     return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 

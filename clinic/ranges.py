@@ -10,16 +10,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-def _number(value):
-    """A bound as declared (3.0 stays 3.0), with the active language's decimal separator."""
-    return str(value).replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+from clinic.formatting import local_decimal_point
 
 
 @deconstructible
@@ -59,8 +55,9 @@ class PhysicalRange:
         """The range as one sentence in the active language, its numbers written the local way (0,1 in pt-BR)."""
         values = {
             "label": self.label,
-            "low": _number(self.low),
-            "high": _number(self.high),
+            # Each bound as declared (3.0 stays 3.0), with the reader's decimal separator.
+            "low": local_decimal_point(str(self.low)),
+            "high": local_decimal_point(str(self.high)),
             "unit": f" {self.unit}" if self.unit else "",
         }
         if self.high is None and self.low_inclusive:

@@ -13,10 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from clinic.formatting import local_decimal_point
 from clinic.vocabularies import LudwigStage, NorwoodStage
 
 K = 5  # the smallest group of patients a row may be told apart in (k-anonymity)
@@ -120,7 +120,7 @@ class Generalisation:
 
 def percent(share):
     """0.125 → "12.5%" ("12,5%" in pt-BR and es), as the active language writes a decimal."""
-    return f"{share:.1%}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return local_decimal_point(f"{share:.1%}")
 
 
 def age_bands(band):
