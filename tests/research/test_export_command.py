@@ -15,6 +15,7 @@ from protocols.models import PresetStatus, ProtocolPreset
 from tests.research.support import BLEND_URL, CODEBOOK_URL, SESSIONS_URL, as_dicts, body, parse, session_with_blend
 from tests.support.dates import local
 from tests.support.db import module_rows, seed_literature_presets
+from tests.support.exports import export_by_command
 from tests.support.factories import PatientFactory, ProductFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,19 +46,12 @@ def records():
 
 
 def run(tmp_path, *args):
-    paths = {"out": tmp_path / "sessions.csv", "blend": tmp_path / "blend.csv", "codebook": tmp_path / "codebook.csv"}
-    call_command(
-        "export_sessions",
-        "--out",
-        str(paths["out"]),
-        "--blend-out",
-        str(paths["blend"]),
-        "--codebook-out",
-        str(paths["codebook"]),
-        *args,
-        stdout=io.StringIO(),
-    )
-    return {name: path.read_bytes().decode("utf-8") for name, path in paths.items()}
+    files = export_by_command(tmp_path, *args)
+    return {
+        "out": files["sessions"].decode("utf-8"),
+        "blend": files["blend_components"].decode("utf-8"),
+        "codebook": files["codebook"].decode("utf-8"),
+    }
 
 
 FILTERS = [

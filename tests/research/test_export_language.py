@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,6 +15,7 @@ from research.export import FILES
 from research.jobs import write_export
 from research.models import ExportJob
 from tests.research.support import CODEBOOK_URL, session_with_blend
+from tests.support.exports import export_by_command
 from tests.support.factories import PatientFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,19 +76,8 @@ def bundled(client, language):
 
 def commanded(folder, language):
     """{file name: bytes} written by manage.py export_sessions in a shell whose language is `language`."""
-    paths = {name: folder / f"{language}-{name}.csv" for name in ("sessions", "blend_components", "codebook")}
     with translation.override(language):
-        call_command(
-            "export_sessions",
-            "--out",
-            str(paths["sessions"]),
-            "--blend-out",
-            str(paths["blend_components"]),
-            "--codebook-out",
-            str(paths["codebook"]),
-            stdout=io.StringIO(),
-        )
-    return {name: path.read_bytes() for name, path in paths.items()}
+        return export_by_command(folder, prefix=f"{language}-")
 
 
 def test_the_files_downloaded_from_the_page_are_the_same_bytes_in_every_language(client_for, researcher, sessions):
