@@ -29,6 +29,7 @@ def choose(client, language, back="/patients/"):
 def test_the_sign_in_page_speaks_the_browsers_language():
     assert page_language(Client(HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9").get(reverse("login"))) == "pt-br"
     assert page_language(Client(HTTP_ACCEPT_LANGUAGE="es-MX").get(reverse("login"))) == "es"
+    assert page_language(Client(HTTP_ACCEPT_LANGUAGE="pt-PT").get(reverse("login"))) == "pt-br"
     assert page_language(Client(HTTP_ACCEPT_LANGUAGE="de-DE").get(reverse("login"))) == "en-gb"
 
 
@@ -51,12 +52,13 @@ def test_a_language_chosen_is_saved_on_the_user_and_followed_on_every_device(cli
     assert page_language(another_device.get(reverse("patient-list"))) == "pt-br"
 
 
-def test_a_language_chosen_before_signing_in_is_remembered_by_that_browser():
+def test_a_language_chosen_before_signing_in_is_remembered_by_that_browser_for_a_year():
     browser = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
 
     choose(browser, "es", back=reverse("login"))
 
     assert page_language(browser.get(reverse("login"))) == "es"
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME]["max-age"] == 365 * 24 * 3600
 
 
 def test_an_unknown_language_changes_nothing(clinician_client, clinician):
