@@ -5,7 +5,6 @@ catalogue, translated, with the same placeholders, none left fuzzy; nothing stal
 import os
 import re
 import shutil
-from pathlib import Path
 
 import polib
 import pytest
@@ -14,18 +13,12 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from clinic.management.commands.makemessages import IGNORED, catalogue_locales
+from tests.support.catalogues import LOCALE, catalogue
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 # Without xgettext the check is skipped, except where CI says the catalogues must be checked.
 NO_XGETTEXT = shutil.which("xgettext") is None and not os.environ.get("CATALOGUES_REQUIRED")
 XGETTEXT_NEEDED = "makemessages needs GNU gettext (Debian's gettext package), which .ci/run installs"
-
-
-def catalogue(locale, root=LOCALE):
-    path = root / locale / "LC_MESSAGES" / "django.po"
-    assert path.is_file(), path  # polib would read a missing file's name as the catalogue's text
-    return polib.pofile(str(path))
 
 
 def keys(po):

@@ -3,15 +3,15 @@ from the catalogues, and only data (names, products, presets and their citations
 
 import re
 
-import polib
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from clinic.management.commands.makemessages import catalogue_locales
+from tests.support.catalogues import catalogue
 from tests.support.clients import signed_in
 from tests.support.main_pages import every_main_page
 from tests.support.pages import readable_texts
@@ -31,12 +31,11 @@ def words(text):
 def english_words(locale):
     """Words of the English source strings that no translation in this language uses: on its pages, a sign of a
     string left untranslated."""
-    catalogue = polib.pofile(str(settings.BASE_DIR / "locale" / locale / "LC_MESSAGES" / "django.po"))
     source, translated = set(), set()
-    for entry in catalogue:
+    for entry in catalogue(locale):
         source |= words(entry.msgid) | words(entry.msgid_plural or "")
-        for translation in [entry.msgstr, *entry.msgstr_plural.values()]:
-            translated |= words(translation)
+        for said in [entry.msgstr, *entry.msgstr_plural.values()]:
+            translated |= words(said)
     return source - translated - SAME_IN_EVERY_LANGUAGE
 
 
@@ -71,7 +70,7 @@ def pages(db, seeded_presets):
 
 @pytest.mark.parametrize("locale", catalogue_locales())
 def test_every_main_page_speaks_the_chosen_language(pages, locale):
-    language = next(code for code, _name in settings.LANGUAGES if code.replace("-", "_").lower() == locale.lower())
+    language = translation.to_language(locale)
     everyone = apps.get_model("clinic", "User").objects.get(username="dr.everything")
     everyone.language = language
     everyone.save(update_fields=["language"])
