@@ -58,18 +58,31 @@ class Worklist:
 
 
 def todays_worklist(today):
-    due = courses_due(today)
-    shown = list(due.select_related("patient", "preset")[:SHOWN])
-    sessions = TreatmentSession.objects.current().filter(performed_at__range=_day(today)).newest_first()
+    shown, more_due = _first_and_more(courses_due(today).select_related("patient", "preset"))
+    sessions, more_sessions = _first_and_more(
+        TreatmentSession.objects.current()
+        .filter(performed_at__range=_day(today))
+        .newest_first()
+        .select_related("patient", "clinician")
+    )
     return Worklist(
         due=[
             DueCourse(session.patient, course, today)
             for session, course in zip(shown, latest_courses(shown, today), strict=True)
         ],
-        more_due=max(due.count() - SHOWN, 0),
-        sessions=list(sessions.select_related("patient", "clinician")[:SHOWN]),
-        more_sessions=max(sessions.count() - SHOWN, 0),
+        more_due=more_due,
+        sessions=sessions,
+        more_sessions=more_sessions,
     )
+
+
+def _first_and_more(rows):
+    """The first SHOWN of `rows` and how many more there are: counted only when there are more (a day's lists are
+    usually shorter, and then the count would cost a query for nothing)."""
+    first = list(rows[: SHOWN + 1])
+    if len(first) <= SHOWN:
+        return first, 0
+    return first[:SHOWN], rows.count() - SHOWN
 
 
 def courses_due(today):

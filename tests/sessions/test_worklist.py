@@ -160,12 +160,17 @@ def add_patients_due_and_seen_today(count, preset):
         SessionFactory(patient=patient, performed_at=days_ago(0, hour=0))
 
 
-def test_the_worklist_costs_as_many_queries_for_30_patients_as_for_3(clinician_client, barletta):
+def test_the_worklist_costs_as_many_queries_for_60_patients_as_for_30_and_counts_only_long_lists(
+    clinician_client, barletta
+):
     add_patients_due_and_seen_today(3, barletta)
     at_3 = count_queries(clinician_client, URL)
-
     add_patients_due_and_seen_today(27, barletta)
     at_30 = count_queries(clinician_client, URL)
 
-    assert "and 10 more." in text_of(clinician_client.get(URL), "worklist-due")
-    assert at_30 == at_3
+    add_patients_due_and_seen_today(30, barletta)
+    at_60 = count_queries(clinician_client, URL)
+
+    assert "and 40 more." in text_of(clinician_client.get(URL), "worklist-due")
+    assert at_60 == at_30
+    assert at_3 == at_30 - 2  # both lists fit: neither is counted
