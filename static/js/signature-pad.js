@@ -32,4 +32,5 @@ document.querySelectorAll("[data-signature-pad]").forEach((box) => {
     store();
   });
   box.closest("form")?.addEventListener("submit", store);
+  box.dataset.signatureReady = ""; // strokes are caught from here on
 });

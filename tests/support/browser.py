@@ -68,11 +68,14 @@ def sign_consent_on_the_pad(page, subject):
     signature on the pad with the mouse, save; back on the patient page."""
     page.locator("#consents").get_by_role("link", name="Sign consent").click()
     page.locator("#consent-documents").get_by_role("link", name=subject).click()
+    # The pad's script runs after the page shows: a stroke drawn before it is ready is lost.
+    expect(page.locator("[data-signature-pad]")).to_have_attribute("data-signature-ready", "")
     box = page.locator("[data-signature-pad] canvas").bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
     page.mouse.down()
     for step in range(1, 11):
         page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.7 - 0.05 * (step % 4)))
     page.mouse.up()
+    expect(page.locator("[data-signature-pad] input[type=hidden]")).not_to_have_value("")
     page.get_by_role("button", name="Save the signed consent").click()
     expect(page.get_by_role("alert")).to_contain_text(f"{subject} consent signed.")
